@@ -1,0 +1,143 @@
+"""Shared input checks for the public functions of :mod:`relnb`.
+
+Every public function validates at its boundary and raises a ``ValueError``
+that names the rule that was broken and the value that broke it, so that a
+reader who passes a wrong object gets told what is wrong instead of a silent
+wrong answer.  This module is private: the messages are the contract, the
+helpers are not.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "as_float_array",
+    "as_points",
+    "check_finite",
+    "check_int",
+    "check_positive",
+    "check_probability_weights",
+    "check_square",
+    "check_symmetric",
+]
+
+
+def _describe(value: object) -> str:
+    """Short description of a value for an error message."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_float_array(value: ArrayLike, name: str, *, ndim: int | None = None) -> NDArray[np.float64]:
+    """Convert ``value`` to a finite float64 array, optionally of a fixed rank."""
+    if isinstance(value, str | bytes):
+        raise ValueError(f"{name} must be numeric; got a string {_describe(value)}")
+    try:
+        array = np.asarray(value)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"{name} must be an array of numbers; got {_describe(value)} ({exc})") from exc
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)
+    ):
+        raise ValueError(f"{name} must be numeric; got {_describe(array)}")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise ValueError(f"{name} must be real; got complex dtype {array.dtype}")
+    array = array.astype(np.float64, copy=False)
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional; got shape {array.shape}")
+    check_finite(array, name)
+    return array
+
+
+def check_finite(array: NDArray[np.float64], name: str) -> None:
+    """Raise if ``array`` contains NaN or infinity, naming the first bad index."""
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} must be finite; got {array[index]} at index {index}")
+
+
+def as_points(value: ArrayLike, name: str, *, dim: int | None = None) -> NDArray[np.float64]:
+    """Points as an ``(n, m)`` float64 array; a 1-D input of length n is read as ``(n, 1)``."""
+    array = as_float_array(value, name)
+    if array.ndim == 0:
+        raise ValueError(f"{name} must be an array of points of shape (n, m) or (n,); got a scalar")
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2:
+        raise ValueError(f"{name} must have shape (n, m) or (n,); got shape {array.shape}")
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} must contain at least one point; got shape {array.shape}")
+    if dim is not None and array.shape[1] != dim:
+        raise ValueError(f"{name} must have {dim} column(s) (points in R^{dim}); got shape {array.shape}")
+    return array
+
+
+def check_square(array: ArrayLike, name: str) -> NDArray[np.float64]:
+    """A finite, real, square float64 matrix."""
+    matrix = as_float_array(array, name, ndim=2)
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"{name} must be a square matrix; got shape {matrix.shape}")
+    if matrix.shape[0] == 0:
+        raise ValueError(f"{name} must not be empty; got shape {matrix.shape}")
+    return matrix
+
+
+def check_symmetric(array: ArrayLike, name: str, *, rtol: float = 1e-10) -> NDArray[np.float64]:
+    """A square matrix equal to its transpose up to ``rtol`` relative to its largest entry."""
+    matrix = check_square(array, name)
+    scale = max(float(np.abs(matrix).max()), np.finfo(float).tiny)
+    asym = np.abs(matrix - matrix.T)
+    if asym.max() > rtol * scale:
+        i, j = (int(k) for k in np.unravel_index(np.argmax(asym), asym.shape))
+        raise ValueError(
+            f"{name} must be symmetric; got {name}[{i}, {j}] = {matrix[i, j]:.6g} "
+            f"but {name}[{j}, {i}] = {matrix[j, i]:.6g}"
+        )
+    return matrix
+
+
+def check_positive(value: float, name: str, *, strict: bool = True) -> float:
+    """A finite real number that is > 0 (or >= 0 with ``strict=False``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number; got {_describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    if strict and value <= 0:
+        raise ValueError(f"{name} must be > 0; got {value}")
+    if not strict and value < 0:
+        raise ValueError(f"{name} must be >= 0; got {value}")
+    return value
+
+
+def check_int(value: int, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """An integer within ``[minimum, maximum]``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer; got {_describe(value)}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}; got {value}")
+    return value
+
+
+def check_probability_weights(weights: ArrayLike, name: str, *, size: int | None = None) -> NDArray[np.float64]:
+    """Non-negative weights of a discrete probability measure (summing to 1 within 1e-10)."""
+    w = as_float_array(weights, name, ndim=1)
+    if size is not None and w.shape[0] != size:
+        raise ValueError(f"{name} must have one weight per node ({size}); got {w.shape[0]}")
+    if (w < 0).any():
+        index = int(np.argmax(w < 0))
+        raise ValueError(f"{name} must be non-negative; got {w[index]} at index {index}")
+    total = float(w.sum())
+    if abs(total - 1.0) > 1e-10:
+        raise ValueError(f"{name} must sum to 1 (a probability measure); got sum {total:.12g}")
+    return w

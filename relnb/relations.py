@@ -1,0 +1,92 @@
+r"""Relation functions that are not (necessarily) kernels.
+
+Same calling convention as :mod:`relnb.kernels`: ``r(X, Y=None)`` takes points
+of shape ``(n, m)`` and ``(k, m)`` (a 1-D array of length n is read as
+``(n, 1)``; ``Y=None`` means ``Y = X``) and returns the ``(n, k)`` float64
+matrix :math:`r(x_i, y_j)`.  Introduced in the chapter "Relation functions and
+inner products" and used again for asymmetric relations (RKBS chapter).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from relnb._validation import as_points
+
+__all__ = ["neg_squared_distance", "order", "pairs"]
+
+
+def pairs(X: ArrayLike, Y: ArrayLike | None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Validate the two point sets of a relation call (``Y=None`` means ``X``).
+
+    Returns ``(n, m)`` and ``(k, m)`` float64 arrays with the same ``m``.
+
+    Examples
+    --------
+    >>> x, y = pairs([0.0, 1.0], None)
+    >>> x.shape, y.shape
+    ((2, 1), (2, 1))
+    """
+    x = as_points(X, "X")
+    y = x if Y is None else as_points(Y, "Y")
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(
+            f"X and Y must be points of the same dimension; got X of shape {x.shape} and Y of shape {y.shape}"
+        )
+    return x, y
+
+
+def order(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
+    r"""The strict order relation on the line.
+
+    .. math::
+
+        r(x, y) = \mathbf 1\{y < x\}, \qquad x, y \in \mathbb R.
+
+    Its symmetric part is :math:`\tfrac12` off the diagonal, its antisymmetric
+    part :math:`\pm\tfrac12`: the standard example of a relation that no
+    symmetric model can approximate.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, 1) or (n,)
+    Y : array_like, shape (k, 1) or (k,), optional
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, k)
+
+    Examples
+    --------
+    >>> order([0.0, 1.0])
+    array([[0., 0.],
+           [1., 0.]])
+    """
+    x, y = pairs(X, Y)
+    if x.shape[1] != 1:
+        raise ValueError(f"order is a relation on the real line: points must have 1 column; got shape {x.shape}")
+    return (y[:, 0][None, :] < x[:, 0][:, None]).astype(np.float64)
+
+
+def neg_squared_distance(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
+    r"""Negative squared Euclidean distance.
+
+    .. math::
+
+        r(x, y) = -\|x - y\|^2 = \langle (-\|x\|^2, 2x, 1), (1, y, -\|y\|^2) \rangle .
+
+    Symmetric but indefinite: on the line, for three or more distinct points,
+    its matrices have rank 3 with two positive eigenvalues and one negative
+    (the zero diagonal makes the eigenvalues sum to 0).  The inner-product form on the right makes
+    nearest-neighbour retrieval an inner product of lifted features.
+
+    Examples
+    --------
+    >>> neg_squared_distance([0.0, 2.0])
+    array([[-0., -4.],
+           [-4., -0.]])
+    """
+    x, y = pairs(X, Y)
+    diff = x[:, None, :] - y[None, :, :]
+    return -np.einsum("ijk,ijk->ij", diff, diff)
