@@ -12,7 +12,6 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 # Every command runs with the same thread count and hash seed as the stored outputs.
 export RELNB_THREADS ?= 1
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 .PHONY: help install book test unit lint nbval notebook-tests build-check execute lab clean

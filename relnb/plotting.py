@@ -58,6 +58,7 @@ def relation_heatmaps(
     xlabel: str = "$y$",
     ylabel: str = "$x$",
     suptitle: str | None = None,
+    vmax: float | None = None,
 ) -> tuple[Figure, np.ndarray]:
     r"""Heatmaps of relation matrices side by side, one diverging colour scale each, centred at 0.
 
@@ -68,6 +69,9 @@ def relation_heatmaps(
         that :math:`x` grows upwards as in a plot of :math:`r(x, y)`.
     extent : (y_min, y_max, x_min, x_max), optional
         Coordinates of the grid, for the axis ticks.
+    vmax : float, optional
+        One colour scale :math:`[-v_{\max}, v_{\max}]` for all panels (to compare a model with its
+        target); by default each panel is scaled to its own largest absolute value.
 
     Returns
     -------
@@ -78,7 +82,7 @@ def relation_heatmaps(
     fig, axes = plt.subplots(1, len(matrices), figsize=(3.4 * len(matrices), 3.1), squeeze=False)
     for ax, (title, value) in zip(axes[0], matrices.items(), strict=True):
         m = as_float_array(value, f"matrices[{title!r}]", ndim=2)
-        scale = float(np.abs(m).max()) or 1.0
+        scale = vmax if vmax is not None else (float(np.abs(m).max()) or 1.0)
         image = ax.imshow(m, origin="lower", extent=extent, vmin=-scale, vmax=scale, cmap="RdBu_r",
                           aspect="auto", interpolation="nearest")
         ax.set_title(title)
