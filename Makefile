@@ -14,7 +14,7 @@ export RELNB_THREADS ?= 1
 export PYTHONHASHSEED := 0
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-.PHONY: help install book test unit lint nbval notebook-tests build-check execute lab clean
+.PHONY: browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -25,22 +25,39 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install the pinned requirements and relnb
+install: $(STAMP) $(MATHJAX)  ## create .venv, install the pinned requirements and relnb, bundle MathJax
 
-book: $(STAMP)  ## build the HTML book (strict: any warning fails)
+# MathJax 3 is served with the book (no CDN: the book reads offline). It comes from the npm registry
+# at install time, like the Python packages from PyPI; only the files the book uses are kept (~3 MB).
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _mathjax/mathjax/es5/tex-chtml.js
+$(MATHJAX):
+	rm -rf _mathjax && mkdir -p _mathjax/tmp
+	cd _mathjax/tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) > /dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz
+	mkdir -p _mathjax/mathjax/es5/output/chtml/fonts _mathjax/mathjax/es5/input/tex
+	cp _mathjax/tmp/package/es5/tex-chtml.js _mathjax/mathjax/es5/
+	cp -r _mathjax/tmp/package/es5/output/chtml/fonts/woff-v2 _mathjax/mathjax/es5/output/chtml/fonts/
+	cp -r _mathjax/tmp/package/es5/input/tex/extensions _mathjax/mathjax/es5/input/tex/
+	cp -r _mathjax/tmp/package/es5/ui _mathjax/tmp/package/es5/a11y _mathjax/mathjax/es5/
+	cp _mathjax/tmp/package/LICENSE _mathjax/mathjax/
+	rm -rf _mathjax/tmp
+
+mathjax: $(MATHJAX)  ## bundle MathJax $(MATHJAX_VERSION) for offline reading
+
+book: $(STAMP) $(MATHJAX)  ## build the HTML book (strict: any warning fails)
 	$(JB_BUILD)
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)  ## everything CI checks
+test: $(STAMP) $(MATHJAX)  ## everything CI checks
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check; \
+	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 lint: $(STAMP)  ## ruff over relnb and tests
 	$(VENV)/bin/ruff check relnb tests
 
 unit: $(STAMP)  ## unit, property and doctests of relnb
-	$(PY) -m pytest -q -n 2 -m "not notebook" tests relnb --doctest-modules
+	$(PY) -m pytest -q -n 2 -m "not notebook and not browser" tests relnb --doctest-modules
 
 nbval: $(STAMP)  ## strict nbval: re-execute every notebook and compare with its stored outputs
 	$(PY) -m pytest -q --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -49,9 +66,20 @@ nbval: $(STAMP)  ## strict nbval: re-execute every notebook and compare with its
 notebook-tests: $(STAMP)  ## the notebook guard, the tamper test and the determinism test
 	$(PY) -m pytest -q -m notebook tests
 
-build-check: $(STAMP)  ## strict book build from scratch
+build-check: $(STAMP) $(MATHJAX)  ## strict book build from scratch
 	rm -rf _build/html _build/.doctrees
 	$(JB_BUILD)
+
+# Debian's Chromium, driven by the pinned `playwright` package (its own browser download does not work here).
+CHROMIUM := /usr/lib/chromium/chromium
+browser-deps:  ## install Debian's Chromium for the browser test when missing
+	@test -x $(CHROMIUM) || { echo "installing chromium (Debian)"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
+
+browser-test: $(STAMP) browser-deps  ## open every page of the built book in headless Chromium, offline
+	test -f _build/html/book/index.html || $(MAKE) --no-print-directory build-check
+	$(PY) -m pytest -q -m browser tests/test_browser.py
 
 execute: $(STAMP)  ## re-run every notebook in place from a fresh kernel (regenerates stored outputs)
 	for nb in $(NOTEBOOKS); do \
@@ -63,5 +91,5 @@ lab: $(STAMP)  ## open the notebooks in JupyterLab from the same environment
 	$(VENV)/bin/jupyter lab book
 
 clean:  ## remove the build and caches (keeps .venv; `rm -rf .venv` for a full reset)
-	rm -rf _build .pytest_cache .hypothesis relnb.egg-info
+	rm -rf _build _mathjax .pytest_cache .hypothesis relnb.egg-info
 	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
