@@ -14,7 +14,7 @@ export RELNB_THREADS ?= 1
 export PYTHONHASHSEED := 0
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-.PHONY: browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
+.PHONY: pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -50,14 +50,14 @@ book: $(STAMP) $(MATHJAX)  ## build the HTML book (strict: any warning fails)
 
 test: $(STAMP) $(MATHJAX)  ## everything CI checks
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test; \
+	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test pdf-test; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 lint: $(STAMP)  ## ruff over relnb and tests
 	$(VENV)/bin/ruff check relnb tests
 
 unit: $(STAMP)  ## unit, property and doctests of relnb
-	$(PY) -m pytest -q -n 2 -m "not notebook and not browser" tests relnb --doctest-modules
+	$(PY) -m pytest -q -n 2 -m "not notebook and not browser and not pdf" tests relnb --doctest-modules
 
 nbval: $(STAMP)  ## strict nbval: re-execute every notebook and compare with its stored outputs
 	$(PY) -m pytest -q --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -74,12 +74,27 @@ build-check: $(STAMP) $(MATHJAX)  ## strict book build from scratch
 CHROMIUM := /usr/lib/chromium/chromium
 browser-deps:  ## install Debian's Chromium for the browser test when missing
 	@test -x $(CHROMIUM) || { echo "installing chromium (Debian)"; \
-		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
-		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; }
 
 browser-test: $(STAMP) browser-deps  ## open every page of the built book in headless Chromium, offline
 	test -f _build/html/book/index.html || $(MAKE) --no-print-directory build-check
 	$(PY) -m pytest -q -m browser tests/test_browser.py
+
+TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre poppler-utils
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+pdf-deps:  ## install Debian's TeX packages for the PDF edition when missing
+	@command -v latexmk > /dev/null && command -v pdftotext > /dev/null || { echo "installing TeX (Debian)"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) > /dev/null; }
+
+pdf: $(STAMP) pdf-deps  ## build the PDF edition with pdflatex: _build/latex/book.pdf
+	rm -rf _build/latex
+	$(VENV)/bin/jupyter-book build . --builder pdflatex
+	@echo "The PDF is at $(CURDIR)/_build/latex/book.pdf"
+
+pdf-test: pdf  ## the PDF edition: no undefined references, no '??', results numbered
+	$(PY) -m pytest -q -m pdf tests/test_pdf.py
 
 execute: $(STAMP)  ## re-run every notebook in place from a fresh kernel (regenerates stored outputs)
 	for nb in $(NOTEBOOKS); do \

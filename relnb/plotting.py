@@ -23,6 +23,7 @@ __all__ = ["BOOK_STYLE", "COLORS", "relation_heatmaps", "spectrum_plot", "use_bo
 #: Okabe--Ito colours (safe for colour-blind readers), in the order lines use them.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
+#: The matplotlib rcParams of the book (white background, Okabe--Ito colours, modest dpi).
 BOOK_STYLE: dict[str, object] = {
     "figure.dpi": 80,  # stored PNGs stay small; text stays legible
     "figure.facecolor": "white",
@@ -47,7 +48,7 @@ BOOK_STYLE: dict[str, object] = {
 
 
 def use_book_style() -> None:
-    """Apply :data:`BOOK_STYLE` to matplotlib (called by :func:`relnb.start_chapter`)."""
+    """Apply :data:`BOOK_STYLE` to matplotlib (called by :func:`relnb.reproducibility.start_chapter`)."""
     mpl.rcParams.update(BOOK_STYLE)
 
 

@@ -6,11 +6,36 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helpers such as notebook_guard
+
+
+def toc_sources() -> list[Path]:
+    """The source files (notebooks and MyST pages) that _toc.yml puts in the book, in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    names: list[str] = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                names.append(entry["file"])
+            for key in ("chapters", "sections", "parts"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    sources = []
+    for name in names:
+        for suffix in (".ipynb", ".md"):
+            if (ROOT / (name + suffix)).exists():
+                sources.append(ROOT / (name + suffix))
+                break
+        else:
+            raise FileNotFoundError(f"_toc.yml lists {name!r} but neither {name}.ipynb nor {name}.md exists")
+    return sources
 
 
 @pytest.fixture(scope="session")
