@@ -14,7 +14,7 @@ export RELNB_THREADS ?= 1
 export PYTHONHASHSEED := 0
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-.PHONY: pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
+.PHONY: student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -50,14 +50,14 @@ book: $(STAMP) $(MATHJAX)  ## build the HTML book (strict: any warning fails)
 
 test: $(STAMP) $(MATHJAX)  ## everything CI checks
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test pdf-test; \
+	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test pdf-test student-test; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 lint: $(STAMP)  ## ruff over relnb and tests
 	$(VENV)/bin/ruff check relnb tests
 
 unit: $(STAMP)  ## unit, property and doctests of relnb
-	$(PY) -m pytest -q -n 2 -m "not notebook and not browser and not pdf" tests relnb --doctest-modules
+	$(PY) -m pytest -q -n 2 -m "not notebook and not browser and not pdf and not student" tests relnb --doctest-modules
 
 nbval: $(STAMP)  ## strict nbval: re-execute every notebook and compare with its stored outputs
 	$(PY) -m pytest -q --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -95,6 +95,18 @@ pdf: $(STAMP) pdf-deps  ## build the PDF edition with pdflatex: _build/latex/boo
 
 pdf-test: pdf  ## the PDF edition: no undefined references, no '??', results numbered
 	$(PY) -m pytest -q -m pdf tests/test_pdf.py
+
+student: $(STAMP) $(MATHJAX)  ## the student edition: no solutions (HTML in _build/student/html, notebooks in _build/student/notebooks)
+	rm -rf _build/student _build/student_src
+	$(PY) scripts/student_edition.py _build/student_src
+	$(VENV)/bin/jupyter-book build _build/student_src -W -n --keep-going --path-output _build/student_src
+	mkdir -p _build/student/notebooks
+	mv _build/student_src/_build/html _build/student/html
+	cp _build/student_src/book/*.ipynb _build/student/notebooks/
+	@echo "Student edition: $(CURDIR)/_build/student/html/index.html, notebooks in $(CURDIR)/_build/student/notebooks"
+
+student-test: student  ## no solution text, directive or cell survives in the student edition
+	$(PY) -m pytest -q -m student tests/test_student_edition.py
 
 execute: $(STAMP)  ## re-run every notebook in place from a fresh kernel (regenerates stored outputs)
 	for nb in $(NOTEBOOKS); do \

@@ -3,15 +3,15 @@
 One module per concept of the book; the public API is re-exported here flat,
 so chapters write ``import relnb`` and call ``relnb.distance_to_psd_cone(...)``.
 
-========================  ===============================================  ==========
-module                    concept                                          chapter
-========================  ===============================================  ==========
-``relnb.gram``            Gram matrices, PSD cone, symmetric parts         A
-``relnb.relations``       relation functions that are not kernels          A, C
-``relnb.inner_product``   MLP inner-product models and their training      A-E
-``relnb.plotting``        the book's figure style and helpers              all
-``relnb.reproducibility`` seeds, threads and precision of a chapter        all
-========================  ===============================================  ==========
+=========================  ==============================================  =======
+module                     concept                                         chapter
+=========================  ==============================================  =======
+``relnb.gram``             Gram matrices, PSD cone, symmetric parts        A
+``relnb.relations``        relation functions that are not kernels         A, C
+``relnb.inner_product``    MLP inner-product models and their training     A-E
+``relnb.plotting``         the book's figure style and helpers             all
+``relnb.reproducibility``  seeds, threads and precision of a chapter       all
+=========================  ==============================================  =======
 """
 
 from __future__ import annotations
