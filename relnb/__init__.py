@@ -11,11 +11,13 @@ module                     concept                                         chapt
 ``relnb.inner_product``    MLP inner-product models and their training     A-E
 ``relnb.plotting``         the book's figure style and helpers             all
 ``relnb.reproducibility``  seeds, threads and precision of a chapter       all
+``relnb.checks``           answer checks for the exercises, in words       all
 =========================  ==============================================  =======
 """
 
 from __future__ import annotations
 
+from relnb import checks
 from relnb.gram import (
     PSDDistance,
     antisymmetric_part,
@@ -40,6 +42,7 @@ __all__ = [
     "PSDDistance",
     "SymmetricInnerProduct",
     "antisymmetric_part",
+    "checks",
     "distance_to_psd_cone",
     "fit_relation",
     "gram_matrix",
