@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_points
+from relnb._validation import as_points, check_positive
 
-__all__ = ["neg_squared_distance", "order", "pairs"]
+__all__ = ["neg_squared_distance", "order", "pairs", "soft_order"]
 
 
 def pairs(X: ArrayLike, Y: ArrayLike | None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -90,3 +90,44 @@ def neg_squared_distance(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np
     x, y = pairs(X, Y)
     diff = x[:, None, :] - y[None, :, :]
     return -np.einsum("ijk,ijk->ij", diff, diff)
+
+
+def soft_order(X: ArrayLike, Y: ArrayLike | None = None, *, beta: float = 10.0) -> NDArray[np.float64]:
+    r"""A smooth order relation: the logistic function of the difference.
+
+    .. math::
+
+        r_\beta(x, y) = \sigma\big(\beta (x - y)\big) = \frac{1}{1 + e^{-\beta (x - y)}},
+        \qquad x, y \in \mathbb R,
+
+    where :math:`\beta > 0` is the sharpness and :math:`\sigma` the logistic function.
+    Smooth (real-analytic) and not a finite sum of products :math:`\sum_k f_k(x) g_k(y)`
+    (its singular values never vanish); as :math:`\beta \to \infty` it tends to
+    :func:`order` off the diagonal.  Because :math:`\sigma(t) + \sigma(-t) = 1`, its
+    symmetric part is the constant :math:`\tfrac12`, as for :func:`order`.  The
+    smooth non-separable example of the RKBS chapter.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, 1) or (n,)
+    Y : array_like, shape (k, 1) or (k,), optional
+    beta : float
+        Sharpness :math:`\beta > 0`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, k)
+
+    Examples
+    --------
+    >>> soft_order([0.0, 1.0], beta=2.0).round(4)
+    array([[0.5   , 0.1192],
+           [0.8808, 0.5   ]])
+    """
+    x, y = pairs(X, Y)
+    if x.shape[1] != 1:
+        raise ValueError(f"soft_order is a relation on the real line: points must have 1 column; got shape {x.shape}")
+    b = check_positive(beta, "beta")
+    t = b * (x[:, 0][:, None] - y[:, 0][None, :])
+    # 1 / (1 + exp(-t)) written with tanh: no overflow for large |t|
+    return 0.5 * (1.0 + np.tanh(t / 2.0))

@@ -1,0 +1,644 @@
+r"""The Schmidt (singular value) expansion of a relation, computed from a product quadrature rule.
+
+A square-integrable relation :math:`r \in L^2(\mu \otimes \nu)` defines the
+integral operator :math:`T_r : L^2(\nu) \to L^2(\mu)`,
+:math:`(T_r g)(x) = \int r(x, y)\, g(y)\, d\nu(y)`, which is Hilbert--Schmidt.
+Its singular value decomposition is the Schmidt expansion
+
+.. math::
+
+    r(x, y) = \sum_{k \ge 1} \sigma_k\, a_k(x)\, b_k(y) \quad \text{in } L^2(\mu\otimes\nu),
+    \qquad \sigma_1 \ge \sigma_2 \ge \dots \ge 0,
+
+where :math:`(a_k)` is orthonormal in :math:`L^2(\mu)`, :math:`(b_k)` orthonormal in
+:math:`L^2(\nu)`, :math:`T_r b_k = \sigma_k a_k` and :math:`T_r^* a_k = \sigma_k b_k`.
+Its truncation :math:`r_d = \sum_{k \le d} \sigma_k a_k \otimes b_k` is the best
+approximation of rank :math:`d` (Schmidt, Eckart--Young), with error
+:math:`\|r - r_d\|_{L^2} = (\sum_{k > d} \sigma_k^2)^{1/2}`: the limit every
+model :math:`\langle \phi(x), \psi(y) \rangle` with :math:`\phi, \psi` valued in
+:math:`\mathbb R^d` is measured against.  For a symmetric positive semidefinite
+kernel and :math:`\nu = \mu` it is Mercer's expansion.  See the chapter
+"Asymmetric relations and the RKBS construction".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import polygamma, roots_legendre
+
+from relnb._validation import as_float_array, as_points, check_int, check_positive, check_probability_weights
+
+__all__ = [
+    "SchmidtExpansion",
+    "bernstein_approximation",
+    "composite_legendre",
+    "l2_distance",
+    "order_schmidt",
+    "plot_errors",
+    "plot_singular_functions",
+    "schmidt_decomposition",
+    "spread_first_layer",
+]
+
+Relation = Callable[..., NDArray[np.float64]]
+_Basis = Callable[[NDArray[np.float64], int], NDArray[np.float64]]
+
+
+def _name(relation: object) -> str:
+    """A printable name for a relation, without memory addresses."""
+    name = getattr(relation, "__name__", None) or getattr(getattr(relation, "func", None), "__name__", None)
+    return name if name else type(relation).__name__
+
+
+def _evaluate(relation: Relation, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``relation(x, y)`` checked to be a finite float64 array of shape ``(len(x), len(y))``."""
+    if not callable(relation):
+        raise ValueError(f"relation must be callable as relation(X, Y); got {type(relation).__name__}")
+    value = as_float_array(relation(x, y), "relation(X, Y)")
+    if value.shape != (x.shape[0], y.shape[0]):
+        raise ValueError(f"relation(X, Y) must have shape {(x.shape[0], y.shape[0])}; got {value.shape}")
+    return value
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class SchmidtExpansion:
+    r"""A truncated Schmidt expansion :math:`r_d(x, y) = \sum_{k \le d} \sigma_k a_k(x) b_k(y)`.
+
+    .. math::
+
+        r_d(x, y) = \langle \phi(x), \psi(y) \rangle, \quad
+        \phi = (\sqrt{\sigma_k}\, a_k)_{k \le d}, \ \psi = (\sqrt{\sigma_k}\, b_k)_{k \le d}, \qquad
+        \|r - r_d\|_{L^2(\mu\otimes\nu)} = \Big(\sum_{k > d} \sigma_k^2\Big)^{1/2},
+
+    where :math:`d` is ``rank``, :math:`\sigma_k` the singular values of :math:`T_r`
+    (descending), :math:`a_k` orthonormal in :math:`L^2(\mu)`, :math:`b_k` orthonormal in
+    :math:`L^2(\nu)`, and :math:`(\phi, \psi)` the balanced split.  Built by
+    :func:`schmidt_decomposition` (from a quadrature rule) or by a closed form such as
+    :func:`order_schmidt`; the same fields as :class:`relnb.mercer.MercerExpansion`.
+
+    Attributes
+    ----------
+    singular_values : numpy.ndarray, shape (rank,)
+        :math:`\sigma_1 \ge \dots \ge \sigma_d > 0`.
+    spectrum : numpy.ndarray
+        Every singular value that is known (all :math:`\min(n, k)` of a quadrature grid,
+        or the first ``rank`` of a closed form), descending.
+    remainder_squared : float
+        :math:`\sum \sigma_k^2` over the singular values *after* ``spectrum``
+        (0 for a quadrature; a series in closed form).
+    total_squared : float
+        :math:`\|r\|^2_{L^2(\mu\otimes\nu)} = \sum_k \sigma_k^2`.
+    name : str
+        What was expanded (for the repr).
+    left_basis, right_basis : callable
+        ``(points, r) -> (n, r)`` arrays of :math:`a_k` and :math:`b_k`, :math:`k \le r`; use
+        :meth:`left` and :meth:`right`, which validate their input.
+    dim_x, dim_y : int
+        Dimensions of the points :math:`x` and :math:`y`.
+    """
+
+    singular_values: NDArray[np.float64]
+    spectrum: NDArray[np.float64]
+    remainder_squared: float
+    total_squared: float
+    name: str
+    left_basis: _Basis
+    right_basis: _Basis
+    dim_x: int = 1
+    dim_y: int = 1
+
+    @property
+    def rank(self) -> int:
+        """The number :math:`d` of terms kept."""
+        return int(self.singular_values.shape[0])
+
+    def left(self, x: ArrayLike) -> NDArray[np.float64]:
+        r"""Left singular functions :math:`a_k(x_i)`, shape (n, d); orthonormal in :math:`L^2(\mu)`."""
+        return self.left_basis(as_points(x, "x", dim=self.dim_x), self.rank)
+
+    def right(self, y: ArrayLike) -> NDArray[np.float64]:
+        r"""Right singular functions :math:`b_k(y_j)`, shape (k, d); orthonormal in :math:`L^2(\nu)`."""
+        return self.right_basis(as_points(y, "y", dim=self.dim_y), self.rank)
+
+    def features_x(self, x: ArrayLike) -> NDArray[np.float64]:
+        r"""The balanced left feature map :math:`\phi_k(x) = \sqrt{\sigma_k}\, a_k(x)`, shape (n, d)."""
+        return self.left(x) * np.sqrt(self.singular_values)
+
+    def features_y(self, y: ArrayLike) -> NDArray[np.float64]:
+        r"""The balanced right feature map :math:`\psi_k(y) = \sqrt{\sigma_k}\, b_k(y)`, shape (k, d)."""
+        return self.right(y) * np.sqrt(self.singular_values)
+
+    def truncated(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
+        r"""The rank-:math:`d` relation :math:`r_d(x_i, y_j) = \langle \phi(x_i), \psi(y_j) \rangle`, shape (n, k)."""
+        return self.features_x(x) @ self.features_y(y).T
+
+    def tail_l2(self, d: int | None = None) -> float:
+        r"""The Eckart--Young limit :math:`(\sum_{k > d} \sigma_k^2)^{1/2}` (default :math:`d` = ``rank``).
+
+        Summed from the smallest singular values upwards (plus ``remainder_squared``),
+        not as ``total_squared`` minus the head, so small tails keep their relative accuracy.
+        """
+        d = self.rank if d is None else check_int(d, "d", minimum=0, maximum=self.spectrum.shape[0])
+        rest = self.spectrum[d:][::-1]
+        return float(np.sqrt(np.sum(rest**2) + self.remainder_squared))
+
+    def truncate(self, d: int) -> SchmidtExpansion:
+        """The same expansion with only the first ``d`` terms kept (``d`` <= ``rank``)."""
+        d = check_int(d, "d", minimum=1, maximum=self.rank)
+        return replace(self, singular_values=self.singular_values[:d])
+
+    def __repr__(self) -> str:
+        head = ", ".join(f"{v:.4g}" for v in self.singular_values[:3])
+        more = ", ..." if self.rank > 3 else ""
+        return f"SchmidtExpansion({self.name}, rank={self.rank}, singular_values=[{head}{more}], " \
+               f"tail_l2={self.tail_l2():.4g})"
+
+
+def schmidt_decomposition(
+    relation: Relation,
+    nodes_x: ArrayLike,
+    weights_x: ArrayLike,
+    nodes_y: ArrayLike,
+    weights_y: ArrayLike,
+    rank: int,
+) -> SchmidtExpansion:
+    r"""Schmidt expansion of a relation from quadrature rules of :math:`\mu` and :math:`\nu`.
+
+    With :math:`R_{ij} = r(x_i, y_j)`, :math:`D_x = \operatorname{diag}(w)` and
+    :math:`D_y = \operatorname{diag}(v)`, the singular value decomposition
+
+    .. math::
+
+        D_x^{1/2} R\, D_y^{1/2} = U \Sigma V^\top
+
+    discretises :math:`T_r` (a Nyström method).  The singular values are the
+    diagonal of :math:`\Sigma`, and the singular functions are extended to every
+    point by the two halves of the SVD, :math:`a_k = T_r b_k / \sigma_k` and
+    :math:`b_k = T_r^* a_k / \sigma_k`:
+
+    .. math::
+
+        a_k(x) = \frac{1}{\sigma_k} \sum_j r(x, y_j)\, \sqrt{v_j}\, V_{jk}, \qquad
+        b_k(y) = \frac{1}{\sigma_k} \sum_i \sqrt{w_i}\, U_{ik}\, r(x_i, y),
+
+    which at the nodes are :math:`a_k(x_i) = U_{ik}/\sqrt{w_i}`, :math:`b_k(y_j) = V_{jk}/\sqrt{v_j}`,
+    orthonormal for the quadrature measures.  The tail is
+    :math:`(\sum_{k > d} \Sigma_{kk}^2)^{1/2}` from the full SVD, so
+    :math:`\text{tail}^2 + \sum_{k \le d}\sigma_k^2 = \sum_{ij} w_i v_j R_{ij}^2`.
+    Signs: each pair :math:`(a_k, b_k)` is flipped so that :math:`\int a_k\, d\mu > 0`
+    (or, when that integral is below :math:`10^{-8}`, so that :math:`U_{ik}` is positive
+    where :math:`|U_{ik}|` is largest).
+
+    A relation that jumps on the diagonal :math:`y = x` (such as :func:`relnb.relations.order`)
+    needs a rule for :math:`\nu` whose panels end at the nodes of :math:`\mu`
+    (:func:`composite_legendre`); a plain product rule converges only like :math:`1/n`.
+
+    Parameters
+    ----------
+    relation : callable
+        ``relation(X, Y) -> (n, k)`` array, e.g. from :mod:`relnb.relations` or :mod:`relnb.kernels`.
+    nodes_x, weights_x : array_like, shapes (n, m) and (n,)
+        Quadrature rule of :math:`\mu` (weights non-negative, summing to 1).
+    nodes_y, weights_y : array_like, shapes (k, m') and (k,)
+        Quadrature rule of :math:`\nu`.
+    rank : int
+        Number :math:`d` of terms, ``1 <= d <= min(n, k)`` and at most the numerical
+        rank of the weighted matrix (beyond it the singular functions are not determined).
+
+    Returns
+    -------
+    SchmidtExpansion
+
+    Examples
+    --------
+    >>> from relnb.relations import neg_squared_distance
+    >>> x, w = np.linspace(-1, 1, 41)[:, None], np.full(41, 1 / 41)
+    >>> expansion = schmidt_decomposition(neg_squared_distance, x, w, x, w, rank=3)
+    >>> expansion.tail_l2() < 1e-12  # -(x - y)^2 has rank 3
+    True
+    >>> bool(np.allclose(expansion.truncated(x, x), neg_squared_distance(x)))
+    True
+    """
+    x = as_points(nodes_x, "nodes_x")
+    w = check_probability_weights(weights_x, "weights_x", size=x.shape[0])
+    y = as_points(nodes_y, "nodes_y")
+    v = check_probability_weights(weights_y, "weights_y", size=y.shape[0])
+    d = check_int(rank, "rank", minimum=1, maximum=min(x.shape[0], y.shape[0]))
+    R = _evaluate(relation, x, y)
+    root_w, root_v = np.sqrt(w), np.sqrt(v)
+    U, s, Vt = np.linalg.svd(root_w[:, None] * R * root_v[None, :], full_matrices=False)
+    tol = max(R.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0)
+    found = int((s > tol).sum())
+    if d > found:
+        raise ValueError(
+            f"rank must be at most the numerical rank {found} of the relation on this grid; got rank={d} "
+            f"(singular value {d} is {s[d - 1]:.3g} <= tolerance {tol:.3g}, "
+            f"so its singular functions are not determined)"
+        )
+    U, sigma, V = U[:, :d], s[:d], Vt[:d].T
+    mean_a = root_w @ U  # integral of a_k against mu
+    peak = U[np.argmax(np.abs(U), axis=0), np.arange(d)]
+    sign = np.where(np.abs(mean_a) > 1e-8, np.sign(mean_a), np.sign(peak))
+    U, V = U * sign, V * sign
+    coef_left = root_v[:, None] * V / sigma  # a(x) = r(x, y_nodes) @ coef_left
+    coef_right = root_w[:, None] * U / sigma  # b(y) = r(x_nodes, y).T @ coef_right
+
+    def left_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+        return _evaluate(relation, points, y) @ coef_left[:, :r]
+
+    def right_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+        return _evaluate(relation, x, points).T @ coef_right[:, :r]
+
+    return SchmidtExpansion(
+        singular_values=sigma,
+        spectrum=s,
+        remainder_squared=0.0,
+        total_squared=float(np.einsum("i,j,ij->", w, v, R**2)),
+        name=f"{_name(relation)}, quadrature with {x.shape[0]} x {y.shape[0]} nodes",
+        left_basis=left_basis,
+        right_basis=right_basis,
+        dim_x=x.shape[1],
+        dim_y=y.shape[1],
+    )
+
+
+def order_schmidt(rank: int) -> SchmidtExpansion:
+    r"""Closed-form Schmidt expansion of the order relation :math:`\mathbf 1\{y < x\}` on :math:`[0, 1]^2`.
+
+    Under the uniform measure on both sides, :math:`T_r g(x) = \int_0^x g(y)\, dy`
+    is the Volterra operator, and
+
+    .. math::
+
+        \sigma_k = \frac{2}{(2k - 1)\pi}, \qquad
+        a_k(x) = \sqrt 2 \sin(\omega_k x), \qquad b_k(y) = \sqrt 2 \cos(\omega_k y),
+        \qquad \omega_k = (k - \tfrac12)\pi,
+
+    with :math:`\sum_k \sigma_k^2 = \|r\|_{L^2}^2 = \tfrac12` and tail
+    :math:`\sum_{k > d} \sigma_k^2 = \psi_1(d + \tfrac12)/\pi^2`, where :math:`\psi_1` is the
+    trigamma function (:math:`\sum_{j \ge 0} (j + d + \tfrac12)^{-2} = \psi_1(d + \tfrac12)`).
+
+    Parameters
+    ----------
+    rank : int
+        Number :math:`d \ge 1` of terms.
+
+    Returns
+    -------
+    SchmidtExpansion
+
+    Examples
+    --------
+    >>> expansion = order_schmidt(2)
+    >>> np.round(expansion.singular_values * np.pi, 6).tolist()
+    [2.0, 0.666667]
+    >>> round(expansion.tail_l2(), 4)  # the optimum at d = 2
+    0.2229
+    """
+    d = check_int(rank, "rank", minimum=1)
+    k = np.arange(1, d + 1)
+    omega = (k - 0.5) * np.pi
+    sigma = 2.0 / ((2 * k - 1) * np.pi)
+
+    def left_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+        return np.sqrt(2.0) * np.sin(points[:, :1] * omega[:r])
+
+    def right_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+        return np.sqrt(2.0) * np.cos(points[:, :1] * omega[:r])
+
+    return SchmidtExpansion(
+        singular_values=sigma,
+        spectrum=sigma,
+        remainder_squared=float(polygamma(1, d + 0.5)) / np.pi**2,
+        total_squared=0.5,
+        name="order on [0, 1]^2, closed form",
+        left_basis=left_basis,
+        right_basis=right_basis,
+    )
+
+
+def composite_legendre(breakpoints: ArrayLike, order: int = 2) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Composite Gauss--Legendre rule for the uniform probability measure, with given panel ends.
+
+    For breakpoints :math:`t_0 < t_1 < \dots < t_P`,
+
+    .. math::
+
+        \frac{1}{t_P - t_0} \int_{t_0}^{t_P} g(y)\, dy
+        \approx \sum_{p=1}^{P} \sum_{q=1}^{Q} v_{pq}\, g(y_{pq}),
+
+    with :math:`Q` = ``order`` Gauss--Legendre nodes :math:`y_{pq}` in each panel
+    :math:`[t_{p-1}, t_p]` (exact on each panel for polynomials of degree :math:`2Q - 1`).
+    Its use: with the breakpoints :math:`0, x_1, \dots, x_n, 1` at the nodes of the
+    rule of :math:`\mu`, every partial integral :math:`\int_0^{x_i} g\, dy` is a sum of
+    whole panels, so a relation that jumps on the diagonal :math:`y = x` is
+    integrated on the product grid as accurately as a smooth one.
+
+    Parameters
+    ----------
+    breakpoints : array_like, shape (P + 1,)
+        Strictly increasing panel ends.
+    order : int
+        Nodes per panel :math:`Q \ge 1`.
+
+    Returns
+    -------
+    nodes : numpy.ndarray, shape (P * Q, 1)
+    weights : numpy.ndarray, shape (P * Q,)
+        Positive, summing to 1.
+
+    Examples
+    --------
+    >>> y, v = composite_legendre([0.0, 0.3, 1.0], order=2)
+    >>> y.shape, round(float(v.sum()), 12), round(float(v @ y[:, 0] ** 3), 12)
+    ((4, 1), 1.0, 0.25)
+    """
+    t = as_float_array(breakpoints, "breakpoints", ndim=1)
+    q = check_int(order, "order", minimum=1)
+    if t.shape[0] < 2:
+        raise ValueError(f"breakpoints must contain at least 2 points (one panel); got {t.shape[0]}")
+    steps = np.diff(t)
+    if (steps <= 0).any():
+        i = int(np.argmax(steps <= 0))
+        raise ValueError(
+            f"breakpoints must be strictly increasing; "
+            f"got breakpoints[{i}] = {t[i]} >= breakpoints[{i + 1}] = {t[i + 1]}"
+        )
+    s, c = roots_legendre(q)
+    nodes = (t[:-1, None] + steps[:, None] * (s[None, :] + 1.0) / 2.0).ravel()
+    weights = (steps[:, None] * c[None, :] / 2.0).ravel() / (t[-1] - t[0])
+    return nodes[:, None], weights / weights.sum()
+
+
+def l2_distance(
+    relation_a: Relation,
+    relation_b: Relation,
+    nodes_x: ArrayLike,
+    weights_x: ArrayLike,
+    nodes_y: ArrayLike,
+    weights_y: ArrayLike,
+) -> float:
+    r"""The :math:`L^2(\mu\otimes\nu)` distance of two relations on a product quadrature grid.
+
+    .. math::
+
+        \|r - s\|_{L^2(\mu\otimes\nu)} \approx \Big(\sum_{i,j} w_i v_j \big(r(x_i, y_j) - s(x_i, y_j)\big)^2\Big)^{1/2}.
+
+    Parameters
+    ----------
+    relation_a, relation_b : callable
+        ``relation(X, Y) -> (n, k)``: relations, Schmidt truncations
+        (``expansion.truncated``) or trained models (``model.relation``).
+    nodes_x, weights_x, nodes_y, weights_y : array_like
+        Quadrature rules of :math:`\mu` and :math:`\nu`, shapes (n, m), (n,), (k, m'), (k,).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from relnb.relations import order
+    >>> x, w = np.array([[0.25], [0.75]]), np.array([0.5, 0.5])
+    >>> l2_distance(order, lambda X, Y: np.zeros((len(X), len(Y))), x, w, x, w)
+    0.5
+    """
+    x = as_points(nodes_x, "nodes_x")
+    w = check_probability_weights(weights_x, "weights_x", size=x.shape[0])
+    y = as_points(nodes_y, "nodes_y")
+    v = check_probability_weights(weights_y, "weights_y", size=y.shape[0])
+    difference = _evaluate(relation_a, x, y) - _evaluate(relation_b, x, y)
+    return float(np.sqrt(np.einsum("i,j,ij->", w, v, difference**2)))
+
+
+# ---------------------------------------------------------------------------
+# Training design: hidden features that can resolve the singular functions
+# ---------------------------------------------------------------------------
+
+
+def spread_first_layer(mlp: Any, low: ArrayLike, high: ArrayLike, *, scale: float, seed: int) -> Any:
+    r"""Re-initialise the first layer of an MLP so that its units switch all over a box.
+
+    Unit :math:`i` of the first layer computes :math:`\sigma(\langle s_i, x - c_i \rangle)` with
+
+    .. math::
+
+        s_i \sim N(0, \text{scale}^2 I_m), \qquad c_i \sim \text{Uniform}([\text{low}, \text{high}]),
+
+    i.e. weight :math:`s_i` and bias :math:`-\langle s_i, c_i \rangle`.  PyTorch's default
+    initialisation (weights and biases uniform in :math:`[-1, 1]` for a 1-D input) gives
+    slow units that switch near the origin: their span is numerically a space of
+    low-degree polynomials, far from features such as :math:`\sin(48 x)`.  The
+    slopes set the finest scale the features resolve; too steep and the hidden
+    features interpolate the training nodes with wiggles in between.
+
+    Parameters
+    ----------
+    mlp : relnb.inner_product.MLP
+        Modified in place and returned.
+    low, high : array_like, shape (m,) or scalars
+        Corners of the box of inputs.
+    scale : float
+        Standard deviation of the slopes (inverse length scale of the units).
+    seed : int
+        Seed of the private torch generator (global state untouched).
+
+    Returns
+    -------
+    relnb.inner_product.MLP
+
+    Examples
+    --------
+    >>> from relnb.inner_product import MLP
+    >>> phi = spread_first_layer(MLP(1, 2, width=8, seed=0), 0.0, 1.0, scale=10.0, seed=0)
+    >>> centres = -phi.net[0].bias.detach().numpy() / phi.net[0].weight.detach().numpy()[:, 0]
+    >>> bool(((0 <= centres) & (centres <= 1)).all())
+    True
+    """
+    import torch
+
+    first = _first_linear(mlp)
+    m = first.weight.shape[1]
+    lo = np.broadcast_to(as_float_array(low, "low"), (m,)).copy()
+    hi = np.broadcast_to(as_float_array(high, "high"), (m,)).copy()
+    if (hi <= lo).any():
+        raise ValueError(f"low must be < high in every coordinate; got low={lo.tolist()} and high={hi.tolist()}")
+    s = check_positive(scale, "scale")
+    generator = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0))
+    dtype = first.weight.dtype
+    slopes = s * torch.randn(first.weight.shape, generator=generator, dtype=torch.float64)
+    u = torch.rand(first.weight.shape, generator=generator, dtype=torch.float64)
+    centres = torch.as_tensor(lo) + torch.as_tensor(hi - lo) * u
+    with torch.no_grad():
+        first.weight.copy_(slopes.to(dtype))
+        first.bias.copy_((-(slopes * centres).sum(dim=1)).to(dtype))
+    return mlp
+
+
+def _first_linear(mlp: Any) -> Any:
+    """The first ``nn.Linear`` of an :class:`~relnb.inner_product.MLP` (validated)."""
+    from relnb.inner_product import MLP
+
+    if not isinstance(mlp, MLP):
+        raise ValueError(f"mlp must be a relnb.inner_product.MLP; got {type(mlp).__name__}")
+    return mlp.net[0]
+
+
+def bernstein_approximation(relation: Relation, degree: int) -> Relation:
+    r"""The tensor Bernstein polynomial of a relation on :math:`[0, 1]^2`: a separable approximation.
+
+    .. math::
+
+        (B_n r)(x, y) = \sum_{i=0}^{n} \sum_{j=0}^{n} r\Big(\frac in, \frac jn\Big)\, b_{i,n}(x)\, b_{j,n}(y)
+        = \sum_{i=0}^{n} b_{i,n}(x) \Big[\sum_{j=0}^n r\Big(\frac in, \frac jn\Big) b_{j,n}(y)\Big],
+        \qquad b_{i,n}(t) = \binom ni t^i (1 - t)^{n - i},
+
+    a sum of :math:`n + 1` products :math:`f_i(x) g_i(y)` (rank at most :math:`n + 1`).
+    :math:`B_n r(x, y) = \mathbb E\, r(S/n, T/n)` for independent :math:`S \sim \mathrm{Bin}(n, x)`,
+    :math:`T \sim \mathrm{Bin}(n, y)`, which gives the constructive proof that separable
+    relations are dense in :math:`C([0, 1]^2)` (Bernstein's proof of Weierstrass's theorem).
+
+    Parameters
+    ----------
+    relation : callable
+        ``relation(X, Y) -> (n, k)`` on points of :math:`[0, 1]`.
+    degree : int
+        :math:`n \ge 1`.
+
+    Returns
+    -------
+    callable
+        The relation ``(X, Y) -> (B_n r)(X, Y)``, shape (n_X, n_Y).
+
+    Examples
+    --------
+    >>> from relnb.relations import neg_squared_distance
+    >>> B = bernstein_approximation(neg_squared_distance, 4)
+    >>> # B_n reproduces linear functions, and x^2 up to x(1 - x)/n per variable
+    >>> round(float(B([0.5], [0.5])[0, 0]), 12)  # -(x - y)^2 - x(1-x)/n - y(1-y)/n = -1/8
+    -0.125
+    """
+    from scipy.stats import binom
+
+    n = check_int(degree, "degree", minimum=1)
+    grid = np.arange(n + 1) / n
+    coefficients = _evaluate(relation, grid[:, None], grid[:, None])
+    i = np.arange(n + 1)
+
+    def basis(points: ArrayLike, name: str) -> NDArray[np.float64]:
+        t = as_points(points, name, dim=1)
+        if ((t < 0) | (t > 1)).any():
+            raise ValueError(f"{name} must lie in [0, 1] (Bernstein polynomials); got {t[(t < 0) | (t > 1)][0]:.6g}")
+        return binom.pmf(i[None, :], n, t)
+
+    def approximation(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
+        bx = basis(X, "X")
+        by = bx if Y is None else basis(Y, "Y")
+        return bx @ coefficients @ by.T
+
+    approximation.__name__ = f"bernstein_{n}({_name(relation)})"
+    return approximation
+
+
+def plot_errors(
+    curves: Mapping[str, tuple[ArrayLike, ArrayLike]],
+    *,
+    xlabel: str,
+    ylabel: str = "$L^2$ error",
+    title: str,
+    logx: bool = False,
+    ax: Axes | None = None,
+) -> tuple[Figure, Axes]:
+    r"""Errors against a size (rank :math:`d`, degree :math:`n`, ...), one line per curve, log scale in :math:`y`.
+
+    Curves whose label starts with ``"limit"`` or ``"bound"`` are drawn as lines without markers
+    (the reference), the others with markers (the measurements).
+
+    Parameters
+    ----------
+    curves : mapping of label -> (sizes, errors)
+    xlabel, ylabel, title : str
+    logx : bool
+        Logarithmic :math:`x` axis as well (for rates :math:`n^{-a}`).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    (fig, ax)
+    """
+    import matplotlib.pyplot as plt
+
+    if not curves:
+        raise ValueError("curves must contain at least one curve; got an empty mapping")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    else:
+        fig = ax.figure
+    markers = iter("osD^vP*")
+    for label, (sizes, errors) in curves.items():
+        s = as_float_array(sizes, f"sizes of {label!r}", ndim=1)
+        e = as_float_array(errors, f"errors of {label!r}", ndim=1)
+        if s.shape != e.shape:
+            raise ValueError(f"curve {label!r} must have as many sizes as errors; got {s.shape} and {e.shape}")
+        if label.startswith(("limit", "bound")):
+            ax.plot(s, e, linestyle="--" if label.startswith("bound") else "-", label=label)
+        else:
+            ax.plot(s, e, marker=next(markers, "o"), linestyle="none", markersize=6, label=label)
+    ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    return fig, ax
+
+
+def plot_singular_functions(
+    expansions: Mapping[str, SchmidtExpansion], points: ArrayLike, *, count: int = 3
+) -> tuple[Figure, NDArray[Any]]:
+    r"""The first singular functions :math:`a_k` (left panel) and :math:`b_k` (right panel) of expansions.
+
+    The first expansion is drawn with solid lines, the others dashed on top of it,
+    so that a numerical expansion can be compared with a closed form.
+
+    Parameters
+    ----------
+    expansions : mapping of label -> SchmidtExpansion
+    points : array_like, shape (n,) or (n, 1)
+        Where to evaluate (one-dimensional inputs).
+    count : int
+        How many singular functions to draw.
+
+    Returns
+    -------
+    (fig, axes)
+    """
+    import matplotlib.pyplot as plt
+
+    if not expansions:
+        raise ValueError("expansions must contain at least one expansion; got an empty mapping")
+    t = as_points(points, "points", dim=1)
+    k = check_int(count, "count", minimum=1, maximum=min(e.rank for e in expansions.values()))
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+    for style, (label, expansion) in zip(("-", "--", ":"), expansions.items(), strict=False):
+        for ax, values in zip(axes, (expansion.left(t), expansion.right(t)), strict=True):
+            for j in range(k):
+                ax.plot(t[:, 0], values[:, j], linestyle=style, color=f"C{j}",
+                        label=f"$k={j + 1}$, {label}")
+    axes[0].set_title("left singular functions $a_k(x)$")
+    axes[1].set_title("right singular functions $b_k(y)$")
+    axes[0].set_xlabel("$x$")
+    axes[1].set_xlabel("$y$")
+    axes[0].set_ylabel("value")
+    axes[1].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig, axes
