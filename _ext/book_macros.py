@@ -24,6 +24,17 @@ MACROS: dict[str, tuple[str, int]] = {
 }
 
 
+#: Unicode characters the chapters write in prose and code, for pdflatex (MathJax needs nothing).
+UNICODE_FOR_LATEX: dict[str, str] = {
+    "★": r"\ensuremath{\star}",
+    "≼": r"\ensuremath{\preccurlyeq}",
+    "≺": r"\ensuremath{\prec}",
+    "∪": r"\ensuremath{\cup}",
+    "∘": r"\ensuremath{\circ}",
+    "μ": r"\ensuremath{\mu}",
+}
+
+
 def mathjax_macros() -> dict[str, Any]:
     """The table in MathJax 3's ``tex.macros`` form."""
     return {name: body if nargs == 0 else [body, nargs] for name, (body, nargs) in MACROS.items()}
@@ -35,6 +46,8 @@ def latex_preamble() -> str:
     for name, (body, nargs) in MACROS.items():
         args = f"[{nargs}]" if nargs else ""
         lines.append(f"\\providecommand{{\\{name}}}{{}}\\renewcommand{{\\{name}}}{args}{{{body}}}")
+    for char, body in UNICODE_FOR_LATEX.items():
+        lines.append(f"\\DeclareUnicodeCharacter{{{ord(char):04X}}}{{{body}}}")
     return "\n".join(lines) + "\n"
 
 

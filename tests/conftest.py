@@ -6,12 +6,16 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helpers such as notebook_guard
+
+# `make unit` runs two xdist workers on two cores: one torch thread each, or small fits slow down ~15x.
+torch.set_num_threads(1)
 
 
 def toc_sources() -> list[Path]:
