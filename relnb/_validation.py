@@ -21,6 +21,7 @@ __all__ = [
     "check_int",
     "check_positive",
     "check_probability_weights",
+    "check_real",
     "check_square",
     "check_symmetric",
 ]
@@ -114,6 +115,16 @@ def check_positive(value: float, name: str, *, strict: bool = True) -> float:
         raise ValueError(f"{name} must be > 0; got {value}")
     if not strict and value < 0:
         raise ValueError(f"{name} must be >= 0; got {value}")
+    return value
+
+
+def check_real(value: float, name: str) -> float:
+    """A finite real number of either sign."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number; got {_describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
     return value
 
 

@@ -30,7 +30,6 @@ numpy everywhere except :class:`QueryKeyAttention` (torch, since it is trained);
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -44,7 +43,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
 from scipy.special import expit, logsumexp
 
-from relnb._validation import as_float_array, as_points, check_finite, check_int, check_positive
+from relnb._validation import as_float_array, as_points, check_finite, check_int, check_positive, check_real
 from relnb.inner_product import MLP, AsymmetricInnerProduct
 from relnb.quadrature import uniform
 
@@ -85,18 +84,9 @@ Utility = Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float6
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _check_real(value: float, name: str) -> float:
-    """A finite real number of either sign."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number; got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value}")
-    return float(value)
-
-
 def _check_probability(value: float, name: str) -> float:
     """A real number strictly between 0 and 1."""
-    p = _check_real(value, name)
+    p = check_real(value, name)
     if not 0.0 < p < 1.0:
         raise ValueError(f"{name} must satisfy 0 < {name} < 1; got {p}")
     return p
@@ -499,7 +489,7 @@ def worst_case_scores(n: int, gap: float, *, top: float = 0.0) -> NDArray[np.flo
     """
     n = check_int(n, "n", minimum=2)
     g = check_positive(gap, "gap")
-    t = _check_real(top, "top")
+    t = check_real(top, "top")
     scores = np.full(n, t - g)
     scores[0] = t
     return scores
@@ -710,7 +700,7 @@ class RetrievalTask:
         for label, box in (("query_box", self.query_box), ("key_box", self.key_box)):
             if len(box) != 2:
                 raise ValueError(f"{label} must be a pair (low, high); got {box!r}")
-            low, high = _check_real(box[0], f"{label}[0]"), _check_real(box[1], f"{label}[1]")
+            low, high = check_real(box[0], f"{label}[0]"), check_real(box[1], f"{label}[1]")
             if not low < high:
                 raise ValueError(f"{label} must satisfy low < high (a non-empty interval); got {box!r}")
 
@@ -920,7 +910,7 @@ def switching_target_task(switch: float = 0.5) -> RetrievalTask:
     array([[ 0.  , -0.25],
            [-0.25,  0.  ]])
     """
-    s = _check_real(switch, "switch")
+    s = check_real(switch, "switch")
     if not 0.0 < s < 1.0:
         raise ValueError(f"switch must lie in (0, 1); got {s}")
 
@@ -1145,7 +1135,7 @@ def plot_selection_error(
         ax.plot(as_float_array(x, f"points[{label!r}] x"), as_float_array(y, f"points[{label!r}] y"),
                 ".", markersize=3, alpha=0.5, label=label)
     for (label, x), color in zip((vlines or {}).items(), ["#333333", "#CC79A7", "#009E73"] * 3, strict=False):
-        ax.axvline(_check_real(x, f"vlines[{label!r}]"), linestyle="--", linewidth=1, color=color, label=label)
+        ax.axvline(check_real(x, f"vlines[{label!r}]"), linestyle="--", linewidth=1, color=color, label=label)
     ax.set_yscale("log")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(r"$1 - \alpha_{i^*}$")

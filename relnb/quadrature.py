@@ -19,27 +19,15 @@ nodes that underflow) and summing to 1.  Integrals against
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import roots_hermitenorm, roots_legendre
 
-from relnb._validation import check_int, check_positive, check_probability_weights
+from relnb._validation import check_int, check_positive, check_probability_weights, check_real
 
 __all__ = ["circle", "gaussian", "gaussian_legendre", "product_weights", "uniform"]
 
 Rule = tuple[NDArray[np.float64], NDArray[np.float64]]
-
-
-def _check_real(value: float, name: str) -> float:
-    """A finite real number of either sign."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number; got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value}")
-    return float(value)
 
 
 def uniform(n: int, low: float = 0.0, high: float = 1.0) -> Rule:
@@ -76,7 +64,7 @@ def uniform(n: int, low: float = 0.0, high: float = 1.0) -> Rule:
     1.0
     """
     n = check_int(n, "n", minimum=1)
-    a, b = _check_real(low, "low"), _check_real(high, "high")
+    a, b = check_real(low, "low"), check_real(high, "high")
     if not a < b:
         raise ValueError(f"low must be < high (a non-empty interval); got low={a} and high={b}")
     t, w = roots_legendre(n)
@@ -121,7 +109,7 @@ def gaussian(n: int, mean: float = 0.0, std: float = 1.0) -> Rule:
     (1.0, 4.0)
     """
     n = check_int(n, "n", minimum=1)
-    m = _check_real(mean, "mean")
+    m = check_real(mean, "mean")
     s = check_positive(std, "std")
     t, w = roots_hermitenorm(n)
     return (m + s * t)[:, None], w / w.sum()
@@ -167,7 +155,7 @@ def gaussian_legendre(n: int, mean: float = 0.0, std: float = 1.0, *, half_width
     (1.0, 3.0)
     """
     n = check_int(n, "n", minimum=1)
-    m = _check_real(mean, "mean")
+    m = check_real(mean, "mean")
     s = check_positive(std, "std")
     half = check_positive(half_width, "half_width")
     t, v = roots_legendre(n)
