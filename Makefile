@@ -50,7 +50,7 @@ book: $(STAMP) $(MATHJAX)  ## build the HTML book (strict: any warning fails)
 
 test: $(STAMP) $(MATHJAX)  ## everything CI checks
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test student-test; \
+	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test pdf-test student-test; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 lint: $(STAMP)  ## ruff over relnb and tests
