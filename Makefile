@@ -12,6 +12,9 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 # Every command runs with the same thread count and hash seed as the stored outputs.
 export RELNB_THREADS ?= 1
 export PYTHONHASHSEED := 0
+# ... and the same CPU code paths in torch, MKL, OpenBLAS and numpy (see numerics.env).
+include numerics.env
+export $(shell sed -n 's/^\([A-Z_]*\)=.*/\1/p' numerics.env)
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 .PHONY: train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean

@@ -64,7 +64,7 @@ from relnb.mercer import MercerExpansion, mercer_decomposition
 from relnb.plotting import relation_heatmaps, spectrum_plot, use_book_style
 from relnb.preorder import Preorder
 from relnb.relations import neg_squared_distance, order, soft_order
-from relnb.reproducibility import start_chapter
+from relnb.reproducibility import glue, start_chapter
 from relnb.rkbs import RKBSPair
 from relnb.schmidt import SchmidtExpansion, schmidt_decomposition
 
@@ -89,6 +89,7 @@ __all__ = [
     "checks",
     "distance_to_psd_cone",
     "fit_relation",
+    "glue",
     "gram",
     "gram_matrix",
     "inner_product",

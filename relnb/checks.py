@@ -386,7 +386,10 @@ def check_truncation_error(
 def _feature_matrix(f: Callable[[np.ndarray], ArrayLike], points: NDArray[np.float64], name: str
                     ) -> NDArray[np.float64] | Feedback:
     try:
-        values = np.asarray(f(points), dtype=float)
+        result = f(points)
+        if result is None:
+            return Feedback(False, f"{name} returns None: fill in its body and run the check again.")
+        values = np.asarray(result, dtype=float)
     except Exception as error:  # a student's function may fail in any way; report it in words
         return Feedback(False, f"Calling {name} on an array of {points.size} points failed: "
                                f"{type(error).__name__}: {error}")

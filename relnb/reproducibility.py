@@ -1,11 +1,15 @@
-"""The first cell of every chapter: seeds, thread count, print precision and figure style.
+"""The first cell of every chapter (seeds, thread count, print precision, figure style) and ``glue``.
 
 Stored outputs are compared character by character by ``nbval``, so a chapter
-must print the same text on every run and on every machine of this kind.
+must print the same text on every run and on every machine of this kind. The
+CPU code paths of torch, MKL, OpenBLAS and numpy are pinned by ``numerics.env``
+at the project root (the Makefile and the test suite export it), which must be
+set before these libraries load, so it cannot be set from here.
 """
 
 from __future__ import annotations
 
+import numbers
 import os
 
 import numpy as np
@@ -14,7 +18,7 @@ import torch
 from relnb._validation import check_int
 from relnb.plotting import use_book_style
 
-__all__ = ["THREADS_VARIABLE", "start_chapter"]
+__all__ = ["THREADS_VARIABLE", "glue", "start_chapter"]
 
 #: Environment variable read for the torch thread count (default 1); the test
 #: suite runs a chapter with 1 and with 2 threads and compares the outputs.
@@ -53,3 +57,40 @@ def start_chapter(seed: int = 0) -> np.random.Generator:
     np.set_printoptions(precision=6, suppress=True)
     use_book_style()
     return np.random.default_rng(seed)
+
+
+def glue(name: str, value: float, *, digits: int = 6, display: bool = False) -> None:
+    """Glue a number that the prose quotes (``{glue:text}`name:.4f```), rounded to ``digits`` significant digits.
+
+    The stored glue output is compared by ``nbval`` like any other output; rounding keeps the last
+    bits of a float, which no text shows, out of that comparison.
+
+    Parameters
+    ----------
+    name : str
+        The glue key.
+    value : int or float
+        Integers are glued as they are; floats are rounded to ``digits`` significant digits.
+    digits : int
+        Significant digits kept (default 6; the prose shows at most 4).
+    display : bool
+        Passed to :func:`myst_nb.glue` (default ``False``: the number appears only where the text quotes it).
+
+    Examples
+    --------
+    >>> round_for_glue = lambda v: float(f"{v:.6g}")
+    >>> round_for_glue(0.49984372557830525) == round_for_glue(0.4998437255783053)
+    True
+    """
+    from myst_nb import glue as myst_glue  # only notebooks need myst_nb at run time
+
+    check_int(digits, "digits", minimum=1, maximum=17)
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise ValueError(f"glue {name!r}: value must be a real number; got {type(value).__name__}")
+    if isinstance(value, numbers.Integral):
+        myst_glue(name, int(value), display=display)
+        return
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"glue {name!r}: value must be finite; got {number}")
+    myst_glue(name, float(f"{number:.{digits}g}"), display=display)

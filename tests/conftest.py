@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/ helpers such as notebook_guard
+
+
+def pinned_numerics() -> dict[str, str]:
+    """The CPU code-path settings of numerics.env (the Makefile exports the same ones)."""
+    lines = (ROOT / "numerics.env").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+# Notebook kernels started by nbval and the notebook tests inherit these, also when pytest runs outside make.
+for _name, _value in pinned_numerics().items():
+    os.environ.setdefault(_name, _value)
 
 # `make unit` runs two xdist workers on two cores: one torch thread each, or small fits slow down ~15x.
 torch.set_num_threads(1)

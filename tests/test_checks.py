@@ -143,6 +143,7 @@ def test_check_feature_maps_finds_the_worst_point() -> None:
     assert "shape" in checks.check_feature_maps(lambda x: np.ones((2, 2)), psi, neg_squared_distance).message
     failing = checks.check_feature_maps(lambda x: undefined_name, psi, neg_squared_distance)  # noqa: F821
     assert "failed: NameError" in failing.message
+    assert "returns None: fill in" in checks.check_feature_maps(lambda x: None, psi, neg_squared_distance).message
 
 
 SOFT_RULE = quadrature.uniform(120)
