@@ -74,7 +74,7 @@ def glue(name: str, value: float, *, digits: int = 6, display: bool = False) -> 
     digits : int
         Significant digits kept (default 6; the prose shows at most 4).
     display : bool
-        Passed to :func:`myst_nb.glue` (default ``False``: the number appears only where the text quotes it).
+        Passed to ``myst_nb.glue`` (default ``False``: the number appears only where the text quotes it).
 
     Examples
     --------
