@@ -17,7 +17,7 @@ include numerics.env
 export $(shell sed -n 's/^\([A-Z_]*\)=.*/\1/p' numerics.env)
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-.PHONY: train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
+.PHONY: bench train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -101,6 +101,11 @@ pdf-test: pdf  ## the PDF edition: no undefined references, no '??', results num
 
 train-mercer: $(STAMP)  ## re-run the Mercer chapter's training sweeps (8-11 min) -> book/data/mercer_results.json
 	$(PY) scripts/train_mercer.py
+
+# Not part of `make test`. BENCH_FLAGS=--skip-timings keeps the stored timings (saves ~7 min);
+# BENCH_FLAGS="--only retrieval" re-runs one benchmark. Then: make execute NOTEBOOKS=book/limits.ipynb
+bench: $(STAMP) $(MATHJAX)  ## benchmarks -> book/data/bench.json: trained vs optimum, baselines, retrieval, timings (~8 min)
+	$(PY) scripts/bench/run.py $(BENCH_FLAGS)
 
 student: $(STAMP) $(MATHJAX)  ## the student edition: no solutions (HTML in _build/student/html, notebooks in _build/student/notebooks)
 	rm -rf _build/student _build/student_src

@@ -16,96 +16,28 @@ import argparse
 import json
 import platform
 import time
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import sklearn
 import torch
-from sklearn.kernel_approximation import Nystroem, RBFSampler
 
-from relnb import kernels, mercer, quadrature
-from relnb.gram import relation_norm
-from relnb.inner_product import MLP, SymmetricInnerProduct, fit_relation
+from relnb import quadrature
+from relnb.bench import VARIABLE_PROJECTION as VARPRO
+from relnb.bench import fit_symmetric, nystroem_errors, rff_errors, symmetric_problem
 
 OUT = Path(__file__).resolve().parent.parent / "book" / "data" / "mercer_results.json"
 
-ELL = 0.5
-GAUSSIAN = partial(kernels.gaussian, lengthscale=ELL)
-LAPLACE = partial(kernels.laplace, lengthscale=ELL)
 DIMS = list(range(1, 17))
 GRADIENT = {"steps": 2000, "lr": 1e-2, "lbfgs_steps": 2000, "readout": "gradient"}
-VARPRO = {"steps": 0, "lbfgs_steps": 1000, "readout": "eckart_young"}
 WIDTH, DEPTH = 32, 2  # the variable-projection network of the main table
 GRADIENT_WIDTH = 64  # the gradient-trained network: two tanh layers of width 64, as in the issue's first attempt
 BASELINE_SEEDS = 20
 
 
-def problems() -> dict[str, dict]:
-    """Kernel, training rule, independent finer validation rule and the optimum (tail) for each problem."""
-    gauss_valid = quadrature.gaussian_legendre(1500, half_width=9.5)
-    laplace_valid = quadrature.gaussian_legendre(2000, half_width=9.5)
-    laplace_expansion = mercer.mercer_decomposition(LAPLACE, *laplace_valid, rank=16)
-    return {
-        "gaussian": {
-            "kernel": GAUSSIAN, "train": quadrature.gaussian_legendre(300), "valid": gauss_valid,
-            "tail": mercer.gaussian_expansion(16, lengthscale=ELL).tail_l2,
-            "label": "Gaussian kernel, lengthscale 0.5, N(0, 1)",
-        },
-        "brownian": {
-            "kernel": kernels.brownian, "train": quadrature.uniform(300), "valid": quadrature.uniform(1001),
-            "tail": mercer.brownian_expansion(16).tail_l2, "label": "min(x, y), uniform on [0, 1]",
-        },
-        "laplace": {
-            "kernel": LAPLACE, "train": quadrature.gaussian_legendre(300), "valid": laplace_valid,
-            "tail": laplace_expansion.tail_l2, "label": "Laplace kernel, lengthscale 0.5, N(0, 1)",
-        },
-    }
-
-
-def fit(problem: dict, d: int, width: int, depth: int, design: dict, train=None) -> tuple[float, float, float]:
-    """Train one model; return (training L2 error, validation L2 error, seconds)."""
-    x, w = problem["train"] if train is None else train
-    model = SymmetricInnerProduct(MLP(1, d, width=width, depth=depth, seed=0))
-    start = time.perf_counter()
-    _, history = fit_relation(model, problem["kernel"], x, w, seed=0, validation=problem["valid"], **design)
-    return history.l2_error, history.validation_l2, time.perf_counter() - start
-
-
-def rff_errors(problem: dict, d: int) -> list[float]:
-    """Random Fourier features (Rahimi-Recht) for the Gaussian kernel, one error per seed."""
-    xv, wv = problem["valid"]
-    K = problem["kernel"](xv)
-    errors = []
-    for seed in range(BASELINE_SEEDS):
-        Z = RBFSampler(gamma=1 / (2 * ELL**2), n_components=d, random_state=seed).fit(xv).transform(xv)
-        errors.append(relation_norm(K - Z @ Z.T, wv))
-    return errors
-
-
-def nystroem_errors(problem: dict, d: int, sampler) -> list[float]:
-    """Nystroem features with d landmarks drawn from the measure (scikit-learn), one error per seed."""
-    xv, wv = problem["valid"]
-    K = problem["kernel"](xv)
-    errors = []
-    for seed in range(BASELINE_SEEDS):
-        sample = sampler(np.random.default_rng(seed), 1000)
-        features = Nystroem(kernel=lambda a, b: problem["kernel"](a[None, :], b[None, :])[0, 0], n_components=d,
-                            random_state=seed)
-        if problem["kernel"] is GAUSSIAN:  # the vectorised built-in kernel: same map, 100x faster
-            features = Nystroem(kernel="rbf", gamma=1 / (2 * ELL**2), n_components=d, random_state=seed)
-        elif problem["kernel"] is LAPLACE:
-            features = Nystroem(kernel="laplacian", gamma=1 / ELL, n_components=d, random_state=seed)
-        Z = features.fit(sample).transform(xv)
-        errors.append(relation_norm(K - Z @ Z.T, wv))
-    return errors
-
-
-SAMPLERS = {
-    "gaussian": lambda rng, n: rng.normal(size=(n, 1)),
-    "laplace": lambda rng, n: rng.normal(size=(n, 1)),
-    "brownian": lambda rng, n: rng.uniform(size=(n, 1)),
-}
+def fit(problem, d: int, width: int, depth: int, design: dict, train=None) -> tuple[float, float, float]:
+    """Train one model (seed 0); return (training L2 error, validation L2 error, seconds)."""
+    return tuple(fit_symmetric(problem, d, width=width, depth=depth, design=design, train=train))[:3]
 
 
 def log(message: str) -> None:
@@ -118,7 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     began = time.perf_counter()
-    probs = problems()
+    probs = {name: symmetric_problem(name) for name in ("gaussian", "brownian", "laplace")}
     results: dict = {
         "meta": {
             "script": "scripts/train_mercer.py",
@@ -139,10 +71,10 @@ def main() -> None:
                                                  "gradient", "gradient_train", "gradient_seconds",
                                                  "nystroem_mean", "nystroem_std", "rff_mean", "rff_std")}
         for d in dims:
-            optimum = problem["tail"](d)
+            optimum = problem.expansion.tail_l2(d)
             varpro, gradient = fit(problem, d, WIDTH, DEPTH, VARPRO), fit(problem, d, GRADIENT_WIDTH, 2, GRADIENT)
-            ny = nystroem_errors(problem, d, SAMPLERS[name])
-            rff = rff_errors(problem, d) if name == "gaussian" else []
+            ny = nystroem_errors(problem, d, BASELINE_SEEDS)
+            rff = rff_errors(problem, d, BASELINE_SEEDS) if name == "gaussian" else []
             row = {
                 "d": d, "optimum": optimum,
                 "varpro_train": varpro[0], "varpro": varpro[1], "varpro_seconds": varpro[2],
@@ -156,13 +88,13 @@ def main() -> None:
             log(f"{name} d={d}: optimum {optimum:.4g}, varpro/opt {varpro[1] / optimum:.4f} ({varpro[2]:.1f} s), "
                 f"gradient/opt {gradient[1] / optimum:.4f} ({gradient[2]:.1f} s), "
                 f"nystroem/opt {row['nystroem_mean'] / optimum:.3f}")
-        results[name] = {"label": problem["label"], **{k: v for k, v in rows.items() if v}}
+        results[name] = {"label": problem.label, **{k: v for k, v in rows.items() if v}}
 
     # the issue's first attempt: gradient training on an 80-node Gauss-Hermite grid, and the readout design on it
     gauss = probs["gaussian"]
     naive: dict[str, list] = {"d": [4, 8, 16], "optimum": [], "gradient": [], "varpro_width64": []}
     for d in naive["d"]:
-        naive["optimum"].append(gauss["tail"](d))
+        naive["optimum"].append(gauss.expansion.tail_l2(d))
         naive["gradient"].append(fit(gauss, d, 64, 2, GRADIENT, train=quadrature.gaussian(80))[1])
         naive["varpro_width64"].append(fit(gauss, d, 64, 2, VARPRO, train=quadrature.gaussian(80))[1])
         log(f"gauss-hermite 80, d={d}: gradient/opt {naive['gradient'][-1] / naive['optimum'][-1]:.4f}, "
@@ -174,7 +106,8 @@ def main() -> None:
     sweep: dict = {"widths": widths, "depths": depths, "varpro": {}, "gradient": {}}
     for d in (8, 16):
         sweep["varpro"][str(d)] = [[fit(gauss, d, wd, dp, VARPRO)[1] for wd in widths] for dp in depths]
-        log(f"sweep varpro d={d}: {np.round(np.array(sweep['varpro'][str(d)]) / gauss['tail'](d), 3).tolist()}")
+        ratios = np.array(sweep["varpro"][str(d)]) / gauss.expansion.tail_l2(d)
+        log(f"sweep varpro d={d}: {np.round(ratios, 3).tolist()}")
     sweep["gradient"]["8"] = [[fit(gauss, 8, wd, dp, GRADIENT)[1] if (dp == 2 or wd == 64) else None
                                for wd in widths] for dp in depths]
     log(f"sweep gradient d=8: {sweep['gradient']['8']}")

@@ -1,0 +1,84 @@
+"""Benchmark 4: wall times of every notebook from a fresh kernel, and of each part of `make test`.
+
+Notebooks: book/ is copied to a temporary folder and each notebook there is executed with `jupyter execute`
+(nbclient, a fresh kernel per notebook, like `make execute`), so the stored notebooks are never touched.
+`make test`: each part (`make lint`, `make unit`, ...) is run and timed on its own, in the order `make test`
+runs them; the browser's and TeX's Debian packages are installed first (untimed) when missing. Takes about
+as long as `make test` plus the notebooks (several minutes). Run by scripts/bench/run.py unless
+`--skip-timings` (`make bench`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, log, start, versions, write_part
+
+MAKE_TEST_PARTS = ["lint", "unit", "nbval", "notebook-tests", "build-check", "browser-test", "pdf-test", "student-test"]
+
+
+def environment() -> dict[str, str]:
+    """The environment of `make`: one torch thread, fixed hash seed, and no make variables of a calling make."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    return {**env, "RELNB_THREADS": "1", "PYTHONHASHSEED": "0"}
+
+
+def run_timed(command: list[str], cwd: Path, log_file: Path) -> tuple[float, bool]:
+    """Run a command with its output to ``log_file``; return (wall seconds, whether it succeeded)."""
+    began = time.perf_counter()
+    with log_file.open("w", encoding="utf-8") as out:
+        result = subprocess.run(command, cwd=cwd, env=environment(), stdout=out, stderr=subprocess.STDOUT,
+                                check=False)
+    return round(time.perf_counter() - began, 1), result.returncode == 0
+
+
+def time_notebooks(folder: Path, logs: Path) -> dict[str, dict]:
+    copy = folder / "book"
+    shutil.copytree(ROOT / "book", copy, ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    timings = {}
+    for notebook in sorted(copy.glob("*.ipynb")):
+        seconds, ok = run_timed([sys.executable, "-m", "jupyter", "execute", "--timeout=600", notebook.name],
+                                copy, logs / f"{notebook.stem}.log")
+        timings[notebook.stem] = {"seconds": seconds, "ok": ok}
+        log(f"timings: notebook {notebook.name}: {seconds} s{'' if ok else ' (FAILED)'}")
+    return timings
+
+
+def time_make_parts(logs: Path) -> dict[str, dict]:
+    for deps in ("browser-deps", "pdf-deps"):  # Debian packages, installed once: not part of the timings
+        run_timed(["make", "--no-print-directory", deps], ROOT, logs / f"{deps}.log")
+    timings = {}
+    for target in MAKE_TEST_PARTS:
+        seconds, ok = run_timed(["make", "--no-print-directory", target], ROOT, logs / f"make-{target}.log")
+        timings[target] = {"seconds": seconds, "ok": ok}
+        failed = f" (FAILED: see {logs / f'make-{target}.log'})"
+        log(f"timings: make {target}: {seconds} s{'' if ok else failed}")
+    return timings
+
+
+def main() -> None:
+    out, began = start(__doc__.splitlines()[0])
+    with tempfile.TemporaryDirectory(prefix="relnb-bench-") as folder:
+        logs = out.parent / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        notebooks = time_notebooks(Path(folder), logs)
+        make = time_make_parts(logs)
+    timings = {
+        "notebooks": notebooks, "make": make,
+        "book_seconds": round(sum(t["seconds"] for t in notebooks.values()), 1),
+        "make_test_seconds": round(sum(t["seconds"] for t in make.values()), 1),
+        "date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(),
+        "how": "wall time; notebooks with jupyter execute on a copy of book/, one fresh kernel each; "
+               "make parts one after another",
+    }
+    write_part(out, began, {"timings": timings, "meta": {"versions": versions()}})
+
+
+if __name__ == "__main__":
+    main()

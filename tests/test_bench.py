@@ -1,0 +1,309 @@
+"""Tests of relnb.bench: result rows and the results file, the random-feature closed form, problems, figures."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from relnb import bench, quadrature
+from relnb.gram import relation_norm
+
+
+def _retrieval(betas=(1.0, 10.0, 100.0)) -> dict:
+    n = len(betas)
+    return {"betas": list(betas), "min_beta": 50.0, "measured_beta": 30.0, "eps": 0.01, "gap": 0.05, "delta": 0.001,
+            "n_keys": 8, "weight_mean": [0.2, 0.9, 1.0][:n], "weight_min": [0.1, 0.5, 0.999][:n],
+            "accuracy": [0.0, 0.3, 1.0][:n], "weight_mean_free": [0.2, 0.8, 0.99][:n],
+            "accuracy_free": [0.0, 0.2, 0.9][:n]}
+
+
+def _rows() -> list[dict]:
+    return [
+        bench.make_row("order", "optimum (Schmidt)", 1, 0.3, 0.3),
+        bench.make_row("order", "optimum (Schmidt)", 2, 0.2, 0.2),
+        bench.make_row("order", "trained <phi, psi>", 1, 0.33, 0.3, seed=0),
+        bench.make_row("order", "trained <phi, psi>", 2, 0.21, 0.2, seed=1),
+        bench.make_row("order", "best symmetric (PSD floor)", 2, 0.5, 0.2),
+        bench.make_row("poly", "optimum (Schmidt)", 4, 1e-16, 1e-16),
+        bench.make_row("poly", "trained <phi, psi>", 4, 2e-11, 1e-16),
+    ]
+
+
+def _write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def results(tmp_path: Path) -> bench.BenchResults:
+    return bench.load_results(_write(tmp_path, {"rows": _rows(), "retrieval": _retrieval(), "meta": {}}))
+
+
+# --- rows ------------------------------------------------------------------------------------------------
+
+
+def test_make_row_computes_the_ratio_and_keeps_extra_keys() -> None:
+    row = bench.make_row("gaussian", "trained <phi, phi>", 4, 0.07, 0.0625, width=32)
+    assert list(row)[:6] == list(bench.ROW_KEYS)
+    assert row["ratio"] == pytest.approx(1.12, rel=1e-15) and row["width"] == 32
+
+
+def test_make_row_has_no_ratio_when_the_optimum_is_zero() -> None:
+    assert bench.make_row("poly", "trained", 4, 1e-11, bench.ZERO_OPTIMUM)["ratio"] is None
+    assert bench.make_row("poly", "trained", 4, 1e-11, 2 * bench.ZERO_OPTIMUM)["ratio"] == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"relation": ""}, "relation must be a non-empty string"),
+    ({"method": None}, "method must be a non-empty string"),
+    ({"d": 0}, "d must be >= 1"),
+    ({"d": 2.5}, "d must be an integer"),
+    ({"error": -1.0}, "error must be >= 0"),
+    ({"optimum": math.nan}, "optimum must be a finite real number"),
+    ({"error": "0.1"}, "error must be a finite real number"),
+    ({"ratio": 2.0}, "extra keys must not repeat"),
+])
+def test_make_row_rejects_bad_values(kwargs: dict, message: str) -> None:
+    args = {"relation": "order", "method": "trained", "d": 2, "error": 0.25, "optimum": 0.2, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        bench.make_row(**args)
+
+
+def test_validate_rows_rejects_a_wrong_ratio_duplicates_and_missing_keys() -> None:
+    rows = _rows()
+    assert bench.validate_rows(rows) is rows
+    wrong = copy.deepcopy(rows)
+    wrong[2]["ratio"] = 1.2
+    with pytest.raises(ValueError, match=r"row 2 must have ratio = error / optimum = 1\.1"):
+        bench.validate_rows(wrong)
+    missing_ratio = copy.deepcopy(rows)
+    missing_ratio[6]["ratio"] = 5.0  # the optimum is zero: there must be no ratio
+    with pytest.raises(ValueError, match="row 6 must have ratio = error / optimum = None"):
+        bench.validate_rows(missing_ratio)
+    with pytest.raises(ValueError, match=r"rows 0 and 7 are both for relation, method, d = \('order'"):
+        bench.validate_rows([*rows, rows[0]])
+    with pytest.raises(ValueError, match=r"missing \['optimum'\]"):
+        bench.validate_rows([{k: v for k, v in rows[0].items() if k != "optimum"}])
+    with pytest.raises(ValueError, match="non-empty list"):
+        bench.validate_rows([])
+
+
+# --- the results file --------------------------------------------------------------------------------------
+
+
+def test_load_results_round_trip(results: bench.BenchResults) -> None:
+    assert results.relations() == ["order", "poly"]
+    assert results.methods("order") == ["optimum (Schmidt)", "trained <phi, psi>", "best symmetric (PSD floor)"]
+    assert results.dims("order") == [1, 2]
+    assert results.value("order", "trained <phi, psi>", 2) == pytest.approx(1.05)
+    assert results.value("order", "trained <phi, psi>", 2, "seed") == 1
+    assert results.find("order", "best symmetric (PSD floor)", 1) is None
+    assert results.timings is None
+    assert repr(results) == "BenchResults(7 rows on 2 relations, retrieval over 3 betas, timings no)"
+
+
+def test_lookups_name_what_exists(results: bench.BenchResults) -> None:
+    with pytest.raises(ValueError, match=r"relation must be one of \['order', 'poly'\]; got 'gauss'"):
+        results.methods("gauss")
+    with pytest.raises(ValueError, match=r"no row for method 'RFF' at d = 2 on 'order'; methods \["):
+        results.value("order", "RFF", 2)
+    with pytest.raises(ValueError, match="has no key 'width'"):
+        results.value("order", "trained <phi, psi>", 2, "width")
+
+
+def test_table_is_stable_text_with_dashes_for_missing_values(results: bench.BenchResults) -> None:
+    assert results.table("order").splitlines() == [
+        "ratio on order                     d = 1       d = 2",
+        "optimum (Schmidt)                  1.000       1.000",
+        "trained <phi, psi>                 1.100       1.050",
+        "best symmetric (PSD floor)             -       2.500",
+    ]
+    assert results.table("poly").splitlines()[1:] == ["optimum (Schmidt)              -",
+                                                      "trained <phi, psi>             -"]
+    assert "2.000e-11" in results.table("poly", "error")
+
+
+def test_timing_table(tmp_path: Path) -> None:
+    timings = {"notebooks": {"relations": {"seconds": 12.34, "ok": True}},
+               "make": {"lint": {"seconds": 1.0, "ok": False}}, "book_seconds": 12.34, "make_test_seconds": 1.0,
+               "date": "2026-11-23", "cpus": 2}
+    data = {"rows": _rows(), "retrieval": _retrieval(), "meta": {}, "timings": timings}
+    assert bench.load_results(_write(tmp_path, data)).timing_table().splitlines() == [
+        "measured 2026-11-23 on 2 CPUs",
+        "notebook (fresh kernel)        seconds",
+        "  relations                       12.3",
+        "make target                    seconds",
+        "  lint                             1.0  FAILED",
+        "whole book: 12 s; make test: 1 s",
+    ]
+    data.pop("timings")
+    assert "run make bench without --skip-timings" in bench.load_results(_write(tmp_path, data)).timing_table()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d.pop("rows"), "keys rows, retrieval and meta"),
+    (lambda d: d["retrieval"].pop("min_beta"), r"retrieval is missing the keys \['min_beta'\]"),
+    (lambda d: d["retrieval"].update(betas=[10.0, 1.0, 100.0]), "betas must be positive and increasing"),
+    (lambda d: d["retrieval"].update(accuracy=[0.0, 1.5, 1.0]), r"accuracy must have one value in \[0, 1\]"),
+    (lambda d: d["retrieval"].update(weight_min=[0.5]), "weight_min must have one value"),
+    (lambda d: d.update(timings={"notebooks": {}}), "timings must be an object with the keys notebooks and make"),
+    (lambda d: d["rows"][0].update(d=0), "d must be >= 1"),
+])
+def test_load_results_rejects_malformed_files(tmp_path: Path, change, message: str) -> None:
+    data = {"rows": _rows(), "retrieval": _retrieval(), "meta": {}}
+    change(data)
+    with pytest.raises(ValueError, match=message):
+        bench.load_results(_write(tmp_path, data))
+
+
+def test_load_results_rejects_a_missing_or_broken_file(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="run make bench"):
+        bench.load_results(tmp_path / "none.json")
+    (tmp_path / "broken.json").write_text("{rows", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"broken\.json must be JSON"):
+        bench.load_results(tmp_path / "broken.json")
+
+
+def test_the_stored_results_file_is_valid_and_consistent() -> None:
+    path = ROOT / "book" / "data" / "bench.json"
+    if not path.exists():
+        pytest.skip("book/data/bench.json is written by make bench")
+    results = bench.load_results(path)
+    for relation in results.relations():
+        optimum = next(m for m in results.methods(relation) if m.startswith("optimum"))
+        assert any(m.startswith("trained") for m in results.methods(relation)), relation
+        for row in results.rows:
+            if row["relation"] != relation:
+                continue
+            assert row["optimum"] == results.value(relation, optimum, row["d"], "error")
+            # no rank-d model beats the optimum; 1e-4 covers the validation rules' quadrature error (min(x, y)'s
+            # kink: O(n^-2) with n = 1001)
+            assert row["ratio"] is None or row["ratio"] >= 1 - 1e-4, row
+
+
+# --- problems and baselines --------------------------------------------------------------------------------
+
+
+def test_rff_expected_error_is_the_integral_of_the_variance() -> None:
+    # E ||k - k_d||^2 = (1/d) int int (1 - k^2 + k^4 / 2): integrate it on a fine rule instead of in closed form
+    x, w = quadrature.gaussian_legendre(800, half_width=9.5)
+    k = np.exp(-((x - x.T) ** 2) / (2 * 0.5**2))
+    integral = float(w @ (1 - k**2 + k**4 / 2) @ w)
+    for d in (1, 7):
+        assert bench.rff_expected_error(d, lengthscale=0.5) ** 2 == pytest.approx(integral / d, rel=1e-12)
+    # another measure and lengthscale: x - y ~ N(0, 2 s^2)
+    x, w = quadrature.gaussian_legendre(800, std=2.0, half_width=9.5)
+    k = np.exp(-((x - x.T) ** 2) / (2 * 1.5**2))
+    assert bench.rff_expected_error(3, lengthscale=1.5, std=2.0) ** 2 == pytest.approx(
+        float(w @ (1 - k**2 + k**4 / 2) @ w) / 3, rel=1e-12)
+
+
+def test_rff_expected_error_matches_scikit_learn_in_the_mean() -> None:
+    problem = bench.symmetric_problem("gaussian")
+    errors = np.array(bench.rff_errors(problem, 8, seeds=100))
+    rms = float(np.sqrt(np.mean(errors**2)))
+    # 100 independent draws: the mean of the squared error has a relative standard error of about 5 %
+    assert rms == pytest.approx(bench.rff_expected_error(8, lengthscale=bench.LENGTHSCALE), rel=0.1)
+    assert errors.mean() <= rms  # Jensen
+
+
+def test_rff_expected_error_validates() -> None:
+    with pytest.raises(ValueError, match="lengthscale must be > 0"):
+        bench.rff_expected_error(2, lengthscale=0.0)
+    with pytest.raises(ValueError, match="d must be >= 1"):
+        bench.rff_expected_error(0, lengthscale=0.5)
+
+
+def test_random_fourier_features_exist_for_the_gaussian_kernel_only() -> None:
+    with pytest.raises(ValueError, match="random Fourier features need the Gaussian kernel; got problem 'brownian'"):
+        bench.rff_errors(bench.symmetric_problem("brownian"), 4, seeds=1)
+
+
+@pytest.mark.parametrize("name", ["gaussian", "brownian"])
+def test_truncated_mercer_features_reach_the_optimum_on_the_validation_rule(name: str) -> None:
+    problem = bench.symmetric_problem(name)
+    x, w = problem.valid
+    for d in (2, 8):
+        error = relation_norm(problem.kernel(x) - problem.expansion.truncate(d).truncated(x), w)
+        # Gaussian: an analytic integrand on 1500 nodes (~1e-12 relative). min(x, y): its kink on the diagonal
+        # makes the rule's error O(n^-2), about 1e-6 absolute at n = 1001, which is 3e-4 of the tail at d = 8
+        assert error / problem.expansion.tail_l2(d) == pytest.approx(1.0, abs=1e-9 if name == "gaussian" else 1e-3)
+
+
+def test_baselines_never_beat_the_optimum() -> None:
+    problem = bench.symmetric_problem("gaussian")
+    tau = problem.expansion.tail_l2(4)
+    assert min(bench.nystroem_errors(problem, 4, seeds=3)) > tau
+    assert min(bench.rff_errors(problem, 4, seeds=3)) > tau
+
+
+def test_problems_train_and_validate_on_different_rules() -> None:
+    for name in ("gaussian", "brownian"):
+        problem = bench.symmetric_problem(name)
+        (xt, wt), (xv, wv) = problem.train, problem.valid
+        assert xv.shape[0] > xt.shape[0] and not np.isin(xt, xv).any()
+        assert wt.sum() == pytest.approx(1.0) and wv.sum() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="name must be one of 'gaussian', 'brownian', 'laplace'; got 'rbf'"):
+        bench.symmetric_problem("rbf")
+
+
+def test_fit_symmetric_reports_both_errors() -> None:
+    problem = bench.symmetric_problem("gaussian")
+    result = bench.fit_symmetric(problem, 3, width=16, depth=1, design={"steps": 0, "lbfgs_steps": 30,
+                                                                       "readout": "eckart_young"})
+    tau = problem.expansion.tail_l2(3)
+    assert 1 - 1e-9 < result.valid_error / tau < 1.01 and result.train_error > 0 and result.seconds >= 0
+    with pytest.raises(ValueError, match="problem must be a SymmetricProblem"):
+        bench.fit_symmetric("gaussian", 3, width=16, depth=1, design={})
+
+
+def test_asymmetric_model_spreads_both_first_layers_over_the_interval() -> None:
+    model = bench.asymmetric_model(3, width=12, seed=1, low=0.0, high=1.0, scale=10.0)
+    for net in (model.phi, model.psi):
+        first = net.net[0]
+        centres = -first.bias.detach().numpy() / first.weight.detach().numpy()[:, 0]
+        assert ((centres >= 0) & (centres <= 1)).all()
+    assert not np.allclose(model.phi.net[0].weight.detach().numpy(), model.psi.net[0].weight.detach().numpy())
+
+
+# --- figures -----------------------------------------------------------------------------------------------
+
+
+def test_plot_ratios_draws_every_method_with_a_ratio(results: bench.BenchResults) -> None:
+    fig, ax = bench.plot_ratios(results, ["order", "poly"], title="Asymmetric")
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == ["order: trained <phi, psi>", "order: best symmetric (PSD floor)", "optimum (ratio 1)"]
+    assert ax.get_yscale() == "log" and ax.get_title() == "Asymmetric"
+    assert ax.get_xlabel() and ax.get_ylabel()
+    plt.close(fig)
+    fig, ax = bench.plot_ratios(results, ["order"], title="one", methods=["trained <phi, psi>"])
+    assert ax.get_legend_handles_labels()[1] == ["trained <phi, psi>", "optimum (ratio 1)"]
+    plt.close(fig)
+    fig, ax = bench.plot_ratios(results, ["order"], title="excess", methods=["trained <phi, psi>"], excess=True)
+    (line,) = ax.get_lines()
+    assert np.allclose(line.get_ydata(), [0.1, 0.05]) and ax.get_legend_handles_labels()[1] == ["trained <phi, psi>"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="relations must name at least one relation"):
+        bench.plot_ratios(results, [], title="none")
+    with pytest.raises(ValueError, match="results must be BenchResults"):
+        bench.plot_ratios({}, ["order"], title="none")
+
+
+def test_plot_retrieval_marks_min_beta(results: bench.BenchResults) -> None:
+    fig, axes = bench.plot_retrieval(results.retrieval, title="Retrieval")
+    assert len(axes) == 2
+    for ax in axes:
+        assert ax.get_xscale() == "log" and ax.get_xlabel() and ax.get_ylabel()
+        verticals = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
+        assert 50.0 in verticals
+    plt.close(fig)
+    with pytest.raises(ValueError, match="retrieval is missing the keys"):
+        bench.plot_retrieval({"betas": [1.0, 2.0]}, title="bad")
