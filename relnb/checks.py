@@ -403,6 +403,24 @@ def _feature_matrix(f: Callable[[np.ndarray], ArrayLike], points: NDArray[np.flo
     return values
 
 
+def _feature_pair(
+    phi: Callable[[np.ndarray], ArrayLike], psi: Callable[[np.ndarray], ArrayLike],
+    x: NDArray[np.float64], y: NDArray[np.float64], max_features: int | None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]] | Feedback:
+    """phi(x) and psi(y) as feature matrices of the same width d <= max_features, or what is wrong with them."""
+    fx, fy = _feature_matrix(phi, x, "phi"), _feature_matrix(psi, y, "psi")
+    for f in (fx, fy):
+        if isinstance(f, Feedback):
+            return f
+    assert isinstance(fx, np.ndarray) and isinstance(fy, np.ndarray)
+    if fx.shape[1] != fy.shape[1]:
+        return Feedback(False, f"phi has {fx.shape[1]} features but psi has {fy.shape[1]}: an inner product "
+                               "needs the same d.")
+    if max_features is not None and fx.shape[1] > max_features:
+        return Feedback(False, f"You used d = {fx.shape[1]} features; the exercise asks for at most {max_features}.")
+    return fx, fy
+
+
 def check_feature_maps(
     phi: Callable[[np.ndarray], ArrayLike] | None, psi: Callable[[np.ndarray], ArrayLike] | None,
     relation: Callable[[np.ndarray, np.ndarray], np.ndarray], *, max_features: int | None = None,
@@ -423,16 +441,10 @@ def check_feature_maps(
     if phi is None or psi is None:
         return _not_answered("feature maps phi and psi")
     x = np.linspace(low, high, grid)
-    fx, fy = _feature_matrix(phi, x, "phi"), _feature_matrix(psi, x, "psi")
-    for f in (fx, fy):
-        if isinstance(f, Feedback):
-            return f
-    assert isinstance(fx, np.ndarray) and isinstance(fy, np.ndarray)
-    if fx.shape[1] != fy.shape[1]:
-        return Feedback(False, f"phi has {fx.shape[1]} features but psi has {fy.shape[1]}: an inner product "
-                               "needs the same d.")
-    if max_features is not None and fx.shape[1] > max_features:
-        return Feedback(False, f"You used d = {fx.shape[1]} features; the exercise asks for at most {max_features}.")
+    pair = _feature_pair(phi, psi, x, x, max_features)
+    if isinstance(pair, Feedback):
+        return pair
+    fx, fy = pair
     target = np.asarray(relation(x, x), dtype=float)
     error = np.abs(fx @ fy.T - target)
     i, j = (int(k) for k in np.unravel_index(np.argmax(error), error.shape))
@@ -670,16 +682,10 @@ def check_nearest_key_features(
     if phi is None or psi is None:
         return _not_answered("feature maps phi and psi")
     x, y = np.linspace(0, 1, queries), np.linspace(0, 1, keys)
-    fx, fy = _feature_matrix(phi, x, "phi"), _feature_matrix(psi, y, "psi")
-    for f in (fx, fy):
-        if isinstance(f, Feedback):
-            return f
-    assert isinstance(fx, np.ndarray) and isinstance(fy, np.ndarray)
-    if fx.shape[1] != fy.shape[1]:
-        return Feedback(False, f"phi has {fx.shape[1]} features but psi has {fy.shape[1]}: an inner product "
-                               "needs the same d.")
-    if max_features is not None and fx.shape[1] > max_features:
-        return Feedback(False, f"You used d = {fx.shape[1]} features; the exercise asks for at most {max_features}.")
+    pair = _feature_pair(phi, psi, x, y, max_features)
+    if isinstance(pair, Feedback):
+        return pair
+    fx, fy = pair
     u = fx @ fy.T
     t = np.asarray(target(x), dtype=float)
     for q in range(queries):
