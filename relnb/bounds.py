@@ -40,6 +40,7 @@ __all__ = [
     "maurey_variance",
     "neurons_for_error",
     "optimal_allocation",
+    "staircase_network",
     "total_variation",
 ]
 
@@ -135,8 +136,112 @@ class StepNetwork:
         count = np.searchsorted(self.thresholds[order], t, side="left")  # number of t_k < x
         return self.bias + cumulative[count]
 
+    def smooth(self, x: ArrayLike, sharpness: float) -> NDArray[np.float64]:
+        r"""The tanh network with the same units, each step replaced by a steep tanh.
+
+        .. math::
+
+            g_s(x) = b + \sum_{k=1}^{n} c_k\, \frac{1 + \tanh(s (x - t_k))}{2},
+
+        a one-hidden-layer tanh network with :math:`n` units (input weights
+        :math:`s`, biases :math:`-s t_k`).  As :math:`s \to \infty` it tends to
+        :math:`g` away from the thresholds, and near a threshold it stays between
+        the two values of :math:`g` on either side (chapter "Mercer's theorem and
+        symmetric relations", lemma on staircases).
+
+        Parameters
+        ----------
+        x : array_like, shape (N,) or (N, 1)
+        sharpness : float
+            :math:`s > 0`.
+
+        Returns
+        -------
+        numpy.ndarray, shape (N,)
+
+        Examples
+        --------
+        >>> g = StepNetwork(bias=0.0, weights=np.array([1.0]), thresholds=np.array([0.5]))
+        >>> g.smooth([0.0, 0.5, 1.0], sharpness=1e3).round(6).tolist()
+        [0.0, 0.5, 1.0]
+        """
+        s = check_positive(sharpness, "sharpness")
+        t = as_float_array(x, "x")
+        t = t[:, 0] if t.ndim == 2 and t.shape[1] == 1 else t
+        if t.ndim != 1:
+            raise ValueError(f"x must have shape (N,) or (N, 1); got {t.shape}")
+        return self.bias + (1 + np.tanh(s * (t[:, None] - self.thresholds[None, :]))) / 2 @ self.weights
+
     def __repr__(self) -> str:
         return f"StepNetwork(units={self.units}, bias={self.bias:.4g})"
+
+
+def staircase_network(f: Function, low: float, high: float, tolerance: float, *,
+                      grid: int = 200_001) -> StepNetwork:
+    r"""A deterministic step network with sup error at most ``tolerance``: a staircase.
+
+    Split :math:`[a, b]` into the maximal pieces :math:`P_1, \dots, P_M` on which
+    :math:`f` is monotone, with variations :math:`V_1, \dots, V_M`
+    (:math:`\sum_j V_j = V`).  Piece :math:`j` gets
+    :math:`n_j = \lceil V_j / (2\eta) \rceil` units, with thresholds where the
+    variation of :math:`f` inside the piece reaches
+    :math:`(k - \tfrac12) V_j / n_j`, :math:`k = 1, \dots, n_j`, and weights
+    :math:`\pm V_j / n_j` (the direction of :math:`f` on the piece).  Then
+
+    .. math::
+
+        \sup_{[a, b]} |f - g| = \max_j \frac{V_j}{2 n_j} \le \eta,
+        \qquad n = \sum_j n_j \le \frac{V}{2\eta} + M,
+
+    and for monotone :math:`f` with :math:`\eta = V / (2n)` exactly :math:`n` units.
+    On the grid, the variation is the sum of the increments of :math:`f`
+    (:func:`total_variation`) and is interpolated linearly between grid points.
+
+    Parameters
+    ----------
+    f : callable
+        Vectorised, continuous on :math:`[a, b]`.
+    low, high : float
+        :math:`[a, b]`.
+    tolerance : float
+        :math:`\eta > 0`.
+    grid : int
+        Grid on which the variation of :math:`f` is computed.
+
+    Returns
+    -------
+    StepNetwork
+
+    Examples
+    --------
+    >>> g = staircase_network(lambda t: t, 0.0, 1.0, tolerance=1 / 8)  # V = 1: n = 4
+    >>> g.units, g.thresholds.round(6).tolist()
+    (4, [0.125, 0.375, 0.625, 0.875])
+    """
+    low, high = _interval(low, high)
+    eta = check_positive(tolerance, "tolerance")
+    t, values = _on_grid(f, low, high, grid)
+    steps = np.diff(values)
+    direction = np.sign(steps)
+    # carry the last direction over flat grid cells, so a plateau does not split a piece
+    for i in range(1, direction.shape[0]):
+        if direction[i] == 0:
+            direction[i] = direction[i - 1]
+    cuts = np.flatnonzero(np.diff(direction) != 0) + 1  # piece boundaries, as grid indices
+    thresholds, weights = [], []
+    for start, stop in zip(np.r_[0, cuts], np.r_[cuts, steps.shape[0]], strict=True):
+        running = np.concatenate([[0.0], np.cumsum(np.abs(steps[start:stop]))])
+        variation = float(running[-1])
+        if variation == 0.0:
+            continue
+        n = math.ceil(variation / (2 * eta) - 1e-9)  # 1e-9: V / (2 eta) = n up to rounding gives n
+        levels = (np.arange(1, n + 1) - 0.5) * variation / n
+        thresholds.append(np.interp(levels, running, t[start : stop + 1]))
+        weights.append(np.full(n, np.sign(values[stop] - values[start]) * variation / n))
+    if not thresholds:
+        return StepNetwork(bias=float(values[0]), weights=np.zeros(0), thresholds=np.zeros(0))
+    return StepNetwork(bias=float(values[0]), weights=np.concatenate(weights),
+                       thresholds=np.concatenate(thresholds))
 
 
 def maurey_network(

@@ -124,3 +124,38 @@ def test_bad_inputs(call, match: str) -> None:
 def test_quadrature_rule_is_accepted_by_maurey_variance() -> None:
     x, w = quadrature.uniform(64)
     assert bounds.maurey_variance(SINE, 0.0, 1.0, x, w) == pytest.approx(4 / np.pi - 1, abs=1e-7)
+
+
+@pytest.mark.parametrize("n", [1, 4, 16, 64])
+def test_staircase_of_a_monotone_function_has_sup_error_v_over_2n(n: int) -> None:
+    # f = sqrt(2) sin(pi x / 2) increases from 0 to sqrt(2): V = sqrt(2), and the quantile staircase
+    # misses by exactly V / (2n) just before each threshold (a grid of 10^6 points comes within 1e-6 of it)
+    g = bounds.staircase_network(SINE, 0.0, 1.0, tolerance=math.sqrt(2) / (2 * n))
+    x = np.linspace(0.0, 1.0, 1_000_001)
+    assert g.units == n
+    assert np.abs(SINE(x) - g(x)).max() == pytest.approx(math.sqrt(2) / (2 * n), abs=3e-6)
+
+
+def test_staircase_of_an_oscillating_function_stays_within_the_tolerance() -> None:
+    # e_4 of min(x, y): sqrt(2) sin(3.5 pi x) has 4 monotone pieces; each starts with zero error
+    f = lambda t: math.sqrt(2) * np.sin(3.5 * np.pi * t)  # noqa: E731
+    x = np.linspace(0.0, 1.0, 1_000_001)
+    for eta in (0.2, 0.05, 0.01):
+        g = bounds.staircase_network(f, 0.0, 1.0, tolerance=eta)
+        assert np.abs(f(x) - g(x)).max() <= eta + 1e-6
+        # at most V / (2 eta) + M units, V = 7 sqrt(2), M = 4 monotone pieces
+        assert g.units <= 7 * math.sqrt(2) / (2 * eta) + 4
+
+
+def test_smoothed_staircase_tends_to_the_staircase_bound() -> None:
+    g = bounds.staircase_network(SINE, 0.0, 1.0, tolerance=math.sqrt(2) / 8)
+    x = np.linspace(0.0, 1.0, 200_001)
+    errors = [np.abs(SINE(x) - g.smooth(x, s)).max() for s in (3.0, 1e2, 1e4)]
+    assert errors[0] > math.sqrt(2) / 8 + 0.05  # too gentle: the tanh tails spill over the ends
+    assert errors[-1] <= math.sqrt(2) / 8 + 1e-3  # a steep one is within the staircase's error
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), "0.1"])
+def test_staircase_rejects_a_bad_tolerance(bad: object) -> None:
+    with pytest.raises((ValueError, TypeError), match="tolerance"):
+        bounds.staircase_network(SINE, 0.0, 1.0, tolerance=bad)  # type: ignore[arg-type]

@@ -3,11 +3,13 @@
 Convention (README, "Adding a chapter"): a code cell that checks a labelled result starts with a
 comment ``# checks: <label>[, <label>...]``. This test fails when a ``prf:theorem``, ``prf:lemma``
 or ``prf:proposition`` in the book has no such cell, or when a ``checks`` comment names a label
-that does not exist (a typo would otherwise hide a missing check).
+that does not exist (a typo would otherwise hide a missing check), or when a ``# checks:`` cell
+asserts nothing (a cell that only prints cannot fail).
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -73,3 +75,23 @@ def test_the_convention_bites() -> None:
     assert labelled_results(markdown) == {"thm-x": "theorem", "lem-y": "lemma"}
     assert checked_labels(["# checks: thm-x\nassert True"]) == {"thm-x"}
     assert "lem-y" not in checked_labels(["# checks: thm-x\nassert True"])
+
+
+def asserts_something(code: str) -> bool:
+    """True when the cell has an ``assert`` statement (comments and strings do not count)."""
+    lines = [line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(lines))
+    return any(isinstance(node, ast.Assert) for node in ast.walk(tree))
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if p.suffix == ".ipynb"], ids=lambda p: p.name)
+def test_every_checking_cell_asserts(path: Path) -> None:
+    _, code = _split(path)
+    silent = [cell.splitlines()[0] for cell in code if CHECKS.search(cell) and not asserts_something(cell)]
+    assert not silent, f"{path.name}: '# checks:' cells without an assert statement: {silent}"
+
+
+def test_the_assert_convention_bites() -> None:
+    assert asserts_something("# checks: thm-x\nassert 1 + 1 == 2")
+    assert not asserts_something("# checks: thm-x\nprint('assert nothing')  # assert")
+    assert not asserts_something("# checks: thm-x\nok = abs(1 - 1) < 1e-9")
