@@ -17,19 +17,29 @@ Frobenius norm into the :math:`L^2(\mu \otimes \mu)` norm of the relation,
 
 so every result below holds verbatim for the weighted norm after the change of
 variables :math:`R \mapsto D^{1/2} R D^{1/2}` (which maps the PSD cone onto itself).
+
+Conversely, on :math:`n` distinct points every PSD matrix of rank at most :math:`d`
+is the Gram matrix of a network with one hidden layer of :math:`n` tanh units:
+:func:`tanh_interpolation` builds a network that takes prescribed values at the points.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_float_array, check_int, check_probability_weights, check_square
+from relnb._validation import as_float_array, as_points, check_int, check_probability_weights, check_square
+
+if TYPE_CHECKING:  # torch is imported only by TanhInterpolant.to_mlp
+    from relnb.inner_product import MLP
 
 __all__ = [
     "PSDDistance",
+    "TanhInterpolant",
     "antisymmetric_part",
     "distance_to_psd_cone",
     "gram_matrix",
@@ -37,6 +47,7 @@ __all__ = [
     "psd_projection",
     "relation_norm",
     "symmetric_part",
+    "tanh_interpolation",
 ]
 
 
@@ -255,3 +266,165 @@ def psd_projection(
            [0., 0.]])
     """
     return distance_to_psd_cone(matrix, weights=weights, rank=rank).nearest
+
+
+@dataclass(frozen=True)
+class TanhInterpolant:
+    r"""A one-hidden-layer tanh network, as returned by :func:`tanh_interpolation`.
+
+    .. math::
+
+        g(x) = W_2 \tanh(W_1 x + b_1), \qquad W_1 \in \mathbb R^{n \times m},\;
+        b_1 \in \mathbb R^n,\; W_2 \in \mathbb R^{d \times n},
+
+    with ``n`` hidden units and no output bias.  The arrays have the layout of
+    ``torch.nn.Linear`` (weights of shape (out, in)), so :meth:`to_mlp` can load
+    them into the book's :class:`relnb.inner_product.MLP`.
+
+    Attributes
+    ----------
+    hidden_weight : numpy.ndarray, shape (n, m)
+        :math:`W_1`; every row is :math:`s\, u^\top` (slope :math:`s`, direction :math:`u`).
+    hidden_bias : numpy.ndarray, shape (n,)
+        :math:`b_1 = -s\, c` (centres :math:`c_k`).
+    output_weight : numpy.ndarray, shape (d, n)
+        :math:`W_2`.
+    slope : float
+        :math:`s`.
+
+    Examples
+    --------
+    >>> g = tanh_interpolation([0.0, 1.0], [[1.0, 0.0], [0.0, 1.0]])
+    >>> g.to_mlp()
+    MLP(1 -> [2 x 1, tanh] -> 2)
+    >>> bool(np.allclose(g.to_mlp().features([0.0, 1.0]), np.eye(2), rtol=0, atol=1e-12))
+    True
+    """
+
+    hidden_weight: NDArray[np.float64]
+    hidden_bias: NDArray[np.float64]
+    output_weight: NDArray[np.float64]
+    slope: float
+
+    def __call__(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Evaluate :math:`g` on points ``X`` of shape (k, m) (or (k,) when m = 1); returns (k, d)."""
+        x = as_points(X, "X", dim=self.hidden_weight.shape[1])
+        return np.tanh(x @ self.hidden_weight.T + self.hidden_bias) @ self.output_weight.T
+
+    def to_mlp(self) -> MLP:
+        """The same network as a :class:`relnb.inner_product.MLP` with ``depth=1`` (float64, torch).
+
+        The one place where :mod:`relnb.gram` meets torch: the parameters are copied, nothing is trained.
+        """
+        import torch
+
+        from relnb.inner_product import MLP
+
+        d, width = self.output_weight.shape
+        mlp = MLP(self.hidden_weight.shape[1], d, width=width, depth=1)
+        state = {"net.0.weight": self.hidden_weight, "net.0.bias": self.hidden_bias,
+                 "net.2.weight": self.output_weight, "net.2.bias": np.zeros(d)}
+        mlp.load_state_dict({key: torch.as_tensor(value, dtype=mlp.dtype) for key, value in state.items()})
+        return mlp
+
+    def __repr__(self) -> str:
+        (d, n), m = self.output_weight.shape, self.hidden_weight.shape[1]
+        return f"TanhInterpolant({m} -> [{n} tanh units] -> {d}, slope={self.slope:.4g})"
+
+
+def _distinct_direction(x: NDArray[np.float64], direction: ArrayLike | None) -> NDArray[np.float64]:
+    """A direction u along which the points have distinct projections (raises with a witness if none is given)."""
+    n, m = x.shape
+    if direction is not None:
+        u = as_float_array(direction, "direction", ndim=1)
+        if u.shape[0] != m:
+            raise ValueError(f"direction must have {m} entries (points in R^{m}); got {u.shape[0]}")
+        if not u.any():
+            raise ValueError("direction must be non-zero; got the zero vector")
+        candidates = [u]
+    elif m == 1:
+        candidates = [np.ones(1)]
+    else:
+        # u_k = (1, k, ..., k^(m-1)): for each pair of distinct points, (x_i - x_j) . u_k is a non-zero polynomial
+        # of degree <= m - 1 in k, so at most (m - 1) n (n - 1) / 2 values of k fail; the last candidate succeeds.
+        candidates = [float(k) ** np.arange(m) for k in range(1, (m - 1) * n * (n - 1) // 2 + 2)]
+    for u in candidates:
+        t = x @ u
+        order = np.argsort(t, kind="stable")
+        ties = np.flatnonzero(np.diff(t[order]) == 0)
+        if ties.size == 0:
+            return u
+    i, j = (int(k) for k in order[ties[0]: ties[0] + 2])
+    rule = "be distinct" if direction is None else f"have distinct projections on direction {u.tolist()}"
+    raise ValueError(f"points must {rule}; got points[{i}] = {x[i].tolist()} and points[{j}] = {x[j].tolist()}")
+
+
+def tanh_interpolation(
+    points: ArrayLike, values: ArrayLike, *, direction: ArrayLike | None = None
+) -> TanhInterpolant:
+    r"""A tanh network with one hidden layer of :math:`n` units that takes prescribed values at :math:`n` points.
+
+    For distinct points :math:`x_1, \dots, x_n \in \mathbb R^m` and values
+    :math:`v_i \in \mathbb R^d`, project on a direction :math:`u` with distinct
+    :math:`t_i = u^\top x_i`, sort them, and let :math:`\delta` be half the
+    smallest gap. With centres :math:`c_1 = t_{(1)} - \delta`,
+    :math:`c_k = (t_{(k-1)} + t_{(k)})/2` and slope
+    :math:`s = \ln(4n) / (2\delta)`,
+
+    .. math::
+
+        g(x) = \sum_{k=1}^n a_k \tanh\big(s\,(u^\top x - c_k)\big), \qquad
+        A a = V, \quad A_{ik} = \tanh\big(s\,(t_i - c_k)\big),
+
+    where :math:`V` has rows :math:`v_i`. Then :math:`g(x_i) = v_i`: the matrix
+    :math:`A` is within :math:`1/2` in spectral norm of
+    :math:`M_{ik} = \operatorname{sign}(t_i - c_k)`, whose smallest singular value
+    is at least 1, so :math:`\sigma_{\min}(A) \ge 1/2` (the interpolation lemma of the
+    chapter "Relation functions and inner products").
+
+    Parameters
+    ----------
+    points : array_like, shape (n, m) or (n,)
+        Distinct points :math:`x_i`.
+    values : array_like, shape (n, d) or (n,)
+        The values :math:`v_i` (a 1-D array means :math:`d = 1`).
+    direction : array_like, shape (m,), optional
+        The direction :math:`u`; by default :math:`u = 1` when :math:`m = 1`, and
+        otherwise the first :math:`(1, k, \dots, k^{m-1})`, :math:`k = 1, 2, \dots`,
+        with distinct projections.
+
+    Returns
+    -------
+    TanhInterpolant
+
+    Examples
+    --------
+    >>> g = tanh_interpolation([0.0, 1.0, 3.0], [1.0, -1.0, 2.0])
+    >>> g
+    TanhInterpolant(1 -> [3 tanh units] -> 1, slope=2.485)
+    >>> bool(np.allclose(g([0.0, 1.0, 3.0])[:, 0], [1.0, -1.0, 2.0], rtol=0, atol=1e-12))
+    True
+    """
+    x = as_points(points, "points")
+    n = x.shape[0]
+    v = as_float_array(values, "values")
+    if v.ndim == 1:
+        v = v[:, None]
+    if v.ndim != 2 or v.shape[0] != n:
+        raise ValueError(f"values must have shape ({n},) or ({n}, d), one value per point; got shape {v.shape}")
+    u = _distinct_direction(x, direction)
+    t = x @ u
+    ts = np.sort(t)
+    delta = float(np.diff(ts).min()) / 2 if n > 1 else 1.0
+    centres = np.concatenate([[ts[0] - delta], (ts[:-1] + ts[1:]) / 2])
+    slope = math.log(4 * n) / (2 * delta) if delta > 0 else math.inf  # delta underflows for subnormal gaps
+    if not math.isfinite(slope):
+        raise ValueError(f"points must be farther apart: the smallest gap {float(np.diff(ts).min()):.3g} of the "
+                         "projections makes the slope ln(4n) / gap overflow")
+    a = np.linalg.solve(np.tanh(slope * (t[:, None] - centres[None, :])), v)
+    return TanhInterpolant(
+        hidden_weight=slope * np.tile(u, (n, 1)),
+        hidden_bias=-slope * centres,
+        output_weight=a.T.copy(),
+        slope=slope,
+    )

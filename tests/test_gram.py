@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 import scipy.optimize
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -19,6 +19,7 @@ from relnb.gram import (
     psd_projection,
     relation_norm,
     symmetric_part,
+    tanh_interpolation,
 )
 
 EPS = np.finfo(float).eps
@@ -134,6 +135,65 @@ def test_order_relation_closed_form() -> None:
         assert result.distance == pytest.approx(np.sqrt(1 - 1 / n**2) / 2, rel=1e-12)
 
 
+distinct_points = st.integers(1, 12).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.floats(-5, 5, allow_nan=False), min_size=n, max_size=n, unique=True),
+        arrays(np.float64, (n, 2), elements=st.floats(-3, 3, allow_nan=False)),
+    )
+)
+
+
+def _value_bound(net, points: np.ndarray) -> float:
+    """Rounding bound for |g(x_i) - v_i|: unit arguments s (u.x - c) carry 2 s (|u.x| + |c|) eps each,
+    the solve and the sum (n + 2) eps each per |a_k| (standard backward-error bounds)."""
+    t = np.abs(points @ (net.hidden_weight[0] / net.slope)).max()
+    c = np.abs(net.hidden_bias / net.slope).max()
+    n = net.hidden_bias.size
+    bound = (2 * net.slope * (t + c) + 2 * n + 4) * EPS * np.abs(net.output_weight).sum(axis=1).max()
+    return bound + 1e-300  # subnormal values round absolutely, not relatively
+
+
+@settings(max_examples=60, deadline=None)
+@given(distinct_points)
+def test_tanh_interpolation_takes_the_values_and_is_well_conditioned(args: tuple[list[float], np.ndarray]) -> None:
+    t, values = args
+    points = np.array(t)
+    gaps = np.diff(np.sort(points))
+    assume(gaps.size == 0 or gaps.min() > 1e-9)  # closer points: the slope ln(4n) / gap may overflow
+    net = tanh_interpolation(points, values)
+    hidden = np.tanh(points[:, None] @ net.hidden_weight.T + net.hidden_bias)
+    # the lemma of Chapter A: sigma_min(A) >= 1/2 (A within 1/2 of a matrix with sigma_min >= 1)
+    assert np.linalg.svd(hidden, compute_uv=False).min() >= 0.5
+    assert np.abs(net(points) - values).max() <= _value_bound(net, points[:, None])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 10), st.integers(0, 2**31 - 1))
+def test_tanh_interpolation_in_the_plane_and_as_an_mlp(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    points = rng.integers(0, 3, size=(n, 2)).astype(float) + rng.integers(0, 2, size=(n, 2)) * 0.5
+    points = np.unique(points, axis=0)  # distinct, with many ties along the first default direction (1, 1)
+    values = rng.standard_normal((points.shape[0], 3))
+    net = tanh_interpolation(points, values)
+    assert np.abs(net(points) - values).max() <= _value_bound(net, points)
+    # the torch MLP computes the same function, also between the points
+    probe = rng.uniform(-1, 3, size=(20, 2))
+    np.testing.assert_allclose(net.to_mlp().features(probe), net(probe), rtol=0, atol=1e-9)
+
+
+def test_tanh_interpolation_limit_matrix_inverse_is_exact() -> None:
+    """Step 2 of the lemma: M (I - C) = 2 I with M = sign(t_i - c_k), C the signed cyclic shift."""
+    for n in range(1, 30):
+        m = 2 * np.tril(np.ones((n, n), dtype=int)) - 1
+        c = np.eye(n, k=-1, dtype=int)
+        c[0, -1] = -1
+        assert np.array_equal(m @ (np.eye(n, dtype=int) - c), 2 * np.eye(n, dtype=int))
+    # and the construction's matrix does tend to M as the units get steep
+    net = tanh_interpolation([0.0, 1.0, 2.0, 3.0], np.eye(4))
+    signs = np.sign(np.array([0.0, 1.0, 2.0, 3.0])[:, None] - (-net.hidden_bias / net.slope)[None, :])
+    np.testing.assert_array_equal(signs, 2 * np.tril(np.ones((4, 4))) - 1)
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -151,6 +211,15 @@ def test_order_relation_closed_form() -> None:
         (lambda: symmetric_part([[1.0, 2.0]]), "square"),
         (lambda: relation_norm([[1 + 1j]]), "real"),
         (lambda: numerical_rank("abc"), "numeric"),
+        (lambda: tanh_interpolation([0.0, 1.0, 1.0], [1.0, 2.0, 3.0]),
+         r"points must be distinct; got points\[1\] = \[1.0\] and points\[2\] = \[1.0\]"),
+        (lambda: tanh_interpolation([[0.0, 1.0], [1.0, 0.0]], [1.0, 2.0], direction=[1.0, 1.0]),
+         r"distinct projections on direction \[1.0, 1.0\]"),
+        (lambda: tanh_interpolation([[0.0, 1.0], [0.0, 1.0]], [1.0, 2.0]), "points must be distinct"),
+        (lambda: tanh_interpolation([0.0, 1.0], [1.0, 2.0, 3.0]), r"values must have shape \(2,\) or \(2, d\)"),
+        (lambda: tanh_interpolation([[0.0, 1.0]], [1.0], direction=[1.0]), "direction must have 2 entries"),
+        (lambda: tanh_interpolation([[0.0, 1.0]], [1.0], direction=[0.0, 0.0]), "non-zero"),
+        (lambda: tanh_interpolation([0.0, 5e-324], [1.0, 2.0]), "slope ln"),
     ],
 )
 def test_bad_input_is_rejected_with_a_message(call, message: str) -> None:
