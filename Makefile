@@ -99,7 +99,7 @@ pdf: $(STAMP) pdf-deps  ## build the PDF edition with pdflatex: _build/latex/boo
 pdf-test: pdf  ## the PDF edition: no undefined references, no '??', results numbered
 	$(PY) -m pytest -q -m pdf tests/test_pdf.py
 
-train-mercer: $(STAMP)  ## re-run the Mercer chapter's training sweeps (8-11 min) -> book/data/mercer_results.json
+train-mercer: $(STAMP)  ## re-run the Mercer chapter's training sweeps (~15 min) -> book/data/mercer_results.json
 	$(PY) scripts/train_mercer.py
 
 # Not part of `make test`. BENCH_FLAGS=--skip-timings keeps the stored timings (saves ~7 min);

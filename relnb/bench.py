@@ -18,8 +18,9 @@ results go to ``book/data/bench.json`` as rows ``{relation, method, d, error, op
 
 The benchmark problems and baselines are defined here once, for ``make bench`` and for
 ``make train-mercer`` (``scripts/train_mercer.py``): :func:`symmetric_problem`, :func:`fit_symmetric`,
-:func:`rff_errors`, :func:`nystroem_errors` and the closed form :func:`rff_expected_error`; the asymmetric
-models are built by :func:`asymmetric_model` as in the chapter on asymmetric relations.
+:func:`rff_errors`, :func:`nystroem_errors`, :func:`random_network_errors` and the closed form
+:func:`rff_expected_error`; the asymmetric models are built by :func:`asymmetric_model` as in the chapter on
+asymmetric relations.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ __all__ = [
     "nystroem_errors",
     "plot_ratios",
     "plot_retrieval",
+    "random_network_errors",
     "rff_errors",
     "rff_expected_error",
     "symmetric_problem",
@@ -192,14 +194,16 @@ def symmetric_problem(name: str) -> SymmetricProblem:
 class FitResult(NamedTuple):
     """What :func:`fit_symmetric` measured.
 
-    The errors on the training and the validation rule, the wall time of the fit, and how many times L-BFGS
-    evaluated the loss (fewer than its budget when it stops early, e.g. when its line search finds no decrease).
+    The errors on the training and the validation rule, the wall time of the fit, how many times L-BFGS
+    evaluated the loss (fewer than its budget when it stops early, e.g. when its line search finds no decrease),
+    and the trained model (to examine it further, e.g. with :func:`relnb.inner_product.solve_readout`).
     """
 
     train_error: float
     valid_error: float
     seconds: float
     lbfgs_evaluations: int
+    model: SymmetricInnerProduct | None = None
 
 
 def fit_symmetric(
@@ -250,24 +254,34 @@ def fit_symmetric(
     model = SymmetricInnerProduct(MLP(1, d, width=width, depth=depth, seed=seed))
     start = time.perf_counter()
     _, history = fit_relation(model, problem.kernel, x, w, seed=seed, validation=problem.valid, **design)
-    return FitResult(history.l2_error, history.validation_l2, time.perf_counter() - start, len(history.lbfgs_loss))
+    return FitResult(history.l2_error, history.validation_l2, time.perf_counter() - start, len(history.lbfgs_loss),
+                     model)
 
 
-def rff_errors(problem: SymmetricProblem, d: int, seeds: int) -> list[float]:
+def rff_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None) -> list[float]:
     r"""Errors of random Fourier features (:class:`sklearn.kernel_approximation.RBFSampler`), one per seed.
 
     ``RBFSampler`` draws :math:`\omega_i \sim N(0, 2\gamma)` and :math:`b_i \sim U[0, 2\pi]` and uses
-    :math:`z(x) = \sqrt{2/d}\,(\cos(\omega_i x + b_i))_{i \le d}`, an unbiased estimate
+    :math:`z(x) = \sqrt{2/m}\,(\cos(\omega_i x + b_i))_{i \le m}`, an unbiased estimate
     :math:`\langle z(x), z(y)\rangle` of the Gaussian kernel (Rahimi and Recht).  Defined only for the stationary
     Gaussian kernel (``problem.gamma`` set); the error is measured on the validation rule.
+
+    - ``features=None`` (the standard usage): :math:`m = d` features and their own inner product
+      :math:`\langle z, z\rangle`.
+    - ``features=m``: :math:`m \ge d` features, then the best rank-:math:`d` readout
+      :math:`\langle \Gamma^\top z, \Gamma^\top z\rangle` of :func:`relnb.mercer.best_readout`, fitted on the
+      training rule: the same budget (:math:`m` features before a rank-:math:`d` readout) and the same readout as
+      a network of width :math:`m - 1` (:func:`random_network_errors`).
 
     Parameters
     ----------
     problem : SymmetricProblem
     d : int
-        Number of random features.
+        Feature dimension of the model.
     seeds : int
         Seeds ``0 .. seeds - 1``.
+    features : int, optional
+        Number :math:`m \ge d` of random features before a rank-:math:`d` readout.
 
     Returns
     -------
@@ -275,37 +289,54 @@ def rff_errors(problem: SymmetricProblem, d: int, seeds: int) -> list[float]:
 
     Examples
     --------
-    >>> len(rff_errors(symmetric_problem("gaussian"), 4, seeds=3))
+    >>> problem = symmetric_problem("gaussian")
+    >>> len(rff_errors(problem, 4, seeds=3))
     3
+    >>> bool(np.median(rff_errors(problem, 4, 3, features=33)) < np.median(rff_errors(problem, 4, 3)))
+    True
     """
     from sklearn.kernel_approximation import RBFSampler
 
     if problem.gamma is None:
         raise ValueError(f"random Fourier features need the Gaussian kernel; got problem {problem.name!r}")
     d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
+    m = d if features is None else check_int(features, "features", minimum=d)
     xv, wv = problem.valid
     K = problem.kernel(xv)
     errors = []
     for seed in range(seeds):
-        Z = RBFSampler(gamma=problem.gamma, n_components=d, random_state=seed).fit(xv).transform(xv)
-        errors.append(relation_norm(K - Z @ Z.T, wv))
+        sampler = RBFSampler(gamma=problem.gamma, n_components=m, random_state=seed).fit(xv)
+        if features is None:
+            Z = sampler.transform(xv)
+            errors.append(relation_norm(K - Z @ Z.T, wv))
+        else:
+            errors.append(_readout_error(problem, sampler.transform, d, K))
     return errors
 
 
-def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int) -> list[float]:
+def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None) -> list[float]:
     r"""Errors of Nyström features (:class:`sklearn.kernel_approximation.Nystroem`), one per seed.
 
-    Each seed draws 1000 points from :math:`\mu` and ``Nystroem`` picks :math:`d` of them as landmarks
-    :math:`z_1, \dots, z_d`; the features :math:`K_{xz} K_{zz}^{-1/2}` reproduce the kernel exactly on the
-    landmarks (Williams and Seeger).  The error is measured on the validation rule.
+    Each seed draws 1000 points from :math:`\mu` and ``Nystroem`` picks :math:`m` of them as landmarks
+    :math:`z_1, \dots, z_m`; the features :math:`K_{xz} K_{zz}^{-1/2}` span :math:`k(\cdot, z_1), \dots,
+    k(\cdot, z_m)` and reproduce the kernel exactly on the landmarks (Williams and Seeger).  The error is
+    measured on the validation rule.
+
+    - ``features=None`` (the standard usage): :math:`m = d` landmarks and the features' own inner product.
+    - ``features=m``: :math:`m \ge d` landmarks, then the best rank-:math:`d` readout of
+      :func:`relnb.mercer.best_readout` fitted on the training rule (the same budget and readout as a network of
+      width :math:`m - 1`, :func:`random_network_errors`).  This is not the rank-:math:`d` Mercer truncation:
+      the span of :math:`k(\cdot, z_j)` does not contain the eigenfunctions, whatever the landmarks.
 
     Parameters
     ----------
     problem : SymmetricProblem
     d : int
-        Number of landmarks.
+        Feature dimension of the model.
     seeds : int
         Seeds ``0 .. seeds - 1``.
+    features : int, optional
+        Number :math:`m \ge d` of landmarks before a rank-:math:`d` readout.
 
     Returns
     -------
@@ -317,25 +348,84 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int) -> list[float
     >>> errors = nystroem_errors(problem, 4, seeds=2)
     >>> bool(min(errors) > problem.expansion.tail_l2(4))  # never below the optimum
     True
+    >>> bool(max(nystroem_errors(problem, 4, 2, features=33)) < 1.01 * problem.expansion.tail_l2(4))
+    True
     """
     from sklearn.kernel_approximation import Nystroem
 
     d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
+    m = d if features is None else check_int(features, "features", minimum=d)
     xv, wv = problem.valid
     K = problem.kernel(xv)
     errors = []
     for seed in range(seeds):
         sample = problem.sample(np.random.default_rng(seed), 1000)
         if problem.name == "gaussian":  # sklearn's vectorised kernels: the same map, 100x faster
-            features = Nystroem(kernel="rbf", gamma=1 / (2 * LENGTHSCALE**2), n_components=d, random_state=seed)
+            nystroem = Nystroem(kernel="rbf", gamma=1 / (2 * LENGTHSCALE**2), n_components=m, random_state=seed)
         elif problem.name == "laplace":
-            features = Nystroem(kernel="laplacian", gamma=1 / LENGTHSCALE, n_components=d, random_state=seed)
+            nystroem = Nystroem(kernel="laplacian", gamma=1 / LENGTHSCALE, n_components=m, random_state=seed)
         else:
-            features = Nystroem(kernel=lambda a, b: problem.kernel(a[None, :], b[None, :])[0, 0], n_components=d,
+            nystroem = Nystroem(kernel=lambda a, b: problem.kernel(a[None, :], b[None, :])[0, 0], n_components=m,
                                 random_state=seed)
-        Z = features.fit(sample).transform(xv)
-        errors.append(relation_norm(K - Z @ Z.T, wv))
+        nystroem.fit(sample)
+        if features is None:
+            Z = nystroem.transform(xv)
+            errors.append(relation_norm(K - Z @ Z.T, wv))
+        else:
+            errors.append(_readout_error(problem, nystroem.transform, d, K))
     return errors
+
+
+def random_network_errors(
+    problem: SymmetricProblem, d: int, seeds: int, *, width: int, depth: int, train: Rule | None = None
+) -> list[float]:
+    r"""Errors of untrained networks with the best readout: random hidden layers, one per seed.
+
+    The hidden layers of :class:`relnb.inner_product.MLP` (tanh, ``depth`` layers of ``width`` units, PyTorch's
+    default initialisation with ``seed``) are left as initialised; their :math:`m = \text{width} + 1` features
+    :math:`(h, 1)` get the best rank-:math:`d` readout of :func:`relnb.mercer.best_readout` on ``train`` (default:
+    the problem's training rule; what :func:`relnb.inner_product.solve_readout` sets), and the error is measured
+    on the validation rule.
+    What training the hidden layers adds is the difference to :func:`fit_symmetric` with the same ``seed``.
+
+    Parameters
+    ----------
+    problem : SymmetricProblem
+    d : int
+        Feature dimension, at least 1.
+    seeds : int
+        Seeds ``0 .. seeds - 1``.
+    width, depth : int
+    train : (nodes, weights), optional
+        The rule the readout is fitted on.
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
+    >>> problem = symmetric_problem("gaussian")
+    >>> errors = random_network_errors(problem, 4, 2, width=32, depth=2)
+    >>> bool(max(errors) < 1.01 * problem.expansion.tail_l2(4))
+    True
+    """
+    d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
+    width, depth = check_int(width, "width", minimum=1), check_int(depth, "depth", minimum=1)
+    K = problem.kernel(problem.valid[0])
+    return [_readout_error(problem, MLP(1, d, width=width, depth=depth, seed=seed).hidden_features, d, K, train)
+            for seed in range(seeds)]
+
+
+def _readout_error(
+    problem: SymmetricProblem, features: Callable[[NDArray[np.float64]], NDArray[np.float64]], d: int,
+    valid_kernel: NDArray[np.float64], train: Rule | None = None,
+) -> float:
+    """Validation error of the best rank-d readout of ``features``, fitted on ``train`` (default: the problem's)."""
+    (x, w), (xv, wv) = problem.train if train is None else train, problem.valid
+    gamma = mercer.best_readout(features(x), problem.kernel(x), w, d).coefficients
+    phi = features(xv) @ gamma
+    return relation_norm(valid_kernel - phi @ phi.T, wv)
 
 
 def rff_expected_error(d: int, *, lengthscale: float, std: float = 1.0) -> float:

@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
 from relnb._validation import as_float_array, as_points, check_int, check_positive, check_probability_weights
+from relnb.mercer import READOUT_RCOND, _weighted_basis, best_readout
 
 __all__ = [
     "MLP",
@@ -125,13 +126,24 @@ class MLP(nn.Module):
         with torch.no_grad():
             return self(torch.as_tensor(x, dtype=self.dtype)).double().numpy()
 
+    def hidden_features(self, X: ArrayLike) -> NDArray[np.float64]:
+        r"""The last hidden layer and a constant, :math:`(h(x), 1)`, at points ``X``: shape (n, width + 1).
+
+        These are the features the readout (the last layer, :math:`\phi = W_{L+1} h + b_{L+1}`) combines;
+        :func:`solve_readout` chooses it.
+
+        Examples
+        --------
+        >>> MLP(1, 3, width=8, seed=0).hidden_features(np.zeros((5, 1))).shape
+        (5, 9)
+        """
+        x = as_points(X, "X", dim=self.in_dim)
+        with torch.no_grad():
+            hidden = self.net[:-1](torch.as_tensor(x, dtype=self.dtype)).double().numpy()
+        return np.hstack([hidden, np.ones((hidden.shape[0], 1))])
+
     def __repr__(self) -> str:
         return f"MLP({self.in_dim} -> [{self.width} x {self.depth}, {self.activation}] -> {self.out_dim})"
-
-
-#: Hidden directions whose singular value is below this fraction of the largest are dropped by
-#: :func:`solve_readout` (they carry rounding, and a readout along them amplifies it between nodes).
-_READOUT_RCOND = 1e-12
 
 
 class _InnerProductModel(nn.Module):
@@ -228,13 +240,9 @@ class FitHistory:
 
 
 def _readout_basis(net: MLP, x: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
-    """Weighted hidden features [h(x), 1] of ``net``: left singular vectors, singular values, right vectors."""
-    with torch.no_grad():
-        hidden = net.net[:-1](torch.as_tensor(x, dtype=net.dtype)).double().numpy()
-    design = np.hstack([hidden, np.ones((hidden.shape[0], 1))]) * np.sqrt(w)[:, None]
-    u, sv, vt = np.linalg.svd(design, full_matrices=False)
-    keep = sv > _READOUT_RCOND * sv[0]
-    return u[:, keep], sv[keep], vt[keep]
+    """Weighted hidden features [h(x), 1] of ``net``: left singular vectors, singular values, right vectors
+    (the basis of :func:`relnb.mercer.best_readout`, directions below ``READOUT_RCOND`` dropped)."""
+    return _weighted_basis(net.hidden_features(x), w, READOUT_RCOND)
 
 
 def _set_readout(net: MLP, coefficients: NDArray[np.float64]) -> None:
@@ -267,10 +275,11 @@ def solve_readout(
     :math:`\|A - U_x M U_y^\top\|_F` with :math:`M` the readout in these
     coordinates, so by Eckart--Young the best :math:`M` is the rank-:math:`d`
     truncation of :math:`U_x^\top A U_y`: its top eigenpairs (positive part)
-    for a symmetric model, its top singular triples split as
-    :math:`\sqrt{\sigma}` on each side for an asymmetric one.  This is the
-    Mercer truncation of the chapter "Mercer's theorem and symmetric relations"
-    restricted to the span of the hidden units (a Rayleigh--Ritz step).
+    for a symmetric model (computed by :func:`relnb.mercer.best_readout`), its
+    top singular triples split as :math:`\sqrt{\sigma}` on each side for an
+    asymmetric one.  This is the Mercer truncation of the chapter "Mercer's
+    theorem and symmetric relations" restricted to the span of the hidden units
+    (a Rayleigh--Ritz step).
 
     Parameters
     ----------
@@ -281,7 +290,8 @@ def solve_readout(
     nodes, weights : array_like, shapes (n, m) and (n,)
         Quadrature rule of the first measure.
     nodes_y, weights_y : array_like, optional
-        Quadrature rule of the second measure (default: the first).
+        Quadrature rule of the second measure (default: the first; a symmetric
+        model has one measure, so for it they must equal the first).
 
     Returns
     -------
@@ -306,15 +316,14 @@ def solve_readout(
     target = as_float_array(relation_matrix, "relation_matrix", ndim=2)
     if target.shape != (x.shape[0], y.shape[0]):
         raise ValueError(f"relation_matrix must have shape {(x.shape[0], y.shape[0])}; got {target.shape}")
-    symmetric = isinstance(model, SymmetricInnerProduct)
+    if isinstance(model, SymmetricInnerProduct):
+        if nodes_y is not None and not (np.array_equal(y, x) and np.array_equal(v, w)):
+            raise ValueError("a symmetric model has one measure: nodes_y and weights_y must equal nodes and weights")
+        readout = best_readout(model.phi.hidden_features(x), target, w, model.phi.out_dim, rcond=READOUT_RCOND)
+        _set_readout(model.phi, readout.coefficients)
+        return model
     A = np.sqrt(w)[:, None] * target * np.sqrt(v)[None, :]
     ux, sx, vtx = _readout_basis(model.phi, x, w)
-    if symmetric:
-        M = ux.T @ ((A + A.T) / 2) @ ux
-        mu, vec = np.linalg.eigh((M + M.T) / 2)
-        mu, vec = mu[::-1], vec[:, ::-1]
-        _set_readout(model.phi, vtx.T @ (vec / sx[:, None] * np.sqrt(np.clip(mu, 0.0, None))))
-        return model
     uy, sy, vty = _readout_basis(model.psi, y, v)
     p, sigma, qt = np.linalg.svd(ux.T @ A @ uy, full_matrices=False)
     root = np.sqrt(sigma)

@@ -4,10 +4,15 @@ Trains inner-product models <phi(x), phi(y)> on three kernels, for feature dimen
 sweep of widths and depths, with two training designs (gradient descent on every layer; variable
 projection, where the readout is always the Eckart-Young optimum in the span of the hidden units), and
 measures every model on an independent, finer quadrature rule than the one it was trained on.  Next to
-them: the Eckart-Young limit (the Mercer tail), random Fourier features and Nystroem features
-(scikit-learn) at the same d.  Writes book/data/mercer_results.json, which the chapter reads.
+them: the Eckart-Young limit (the Mercer tail); random Fourier features and Nystroem features (scikit-learn)
+as commonly used (d of them); and, at the budget of the trained network (width + 1 = 33 features before a
+rank-d readout), untrained networks, Nystroem and random Fourier features, each with the best rank-d readout.
+For the chapter's first attempt (gradient training on an 80-node Gauss-Hermite rule) it records the
+diagnosis that changes one thing at a time.  Writes book/data/mercer_results.json, which the chapter reads.
 
-Run with `make train-mercer` (8 to 11 minutes on a 2-core laptop; one torch thread, float64).
+Run with `make train-mercer` (one torch thread, float64, the pinned code paths of numerics.env; deterministic:
+a re-run writes the same errors, only the timings change).  It takes about 15 minutes on a 2-core machine;
+meta.seconds in the file records the run that wrote it.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ import torch
 
 from relnb import quadrature
 from relnb.bench import VARIABLE_PROJECTION as VARPRO
-from relnb.bench import fit_symmetric, nystroem_errors, rff_errors, symmetric_problem
+from relnb.bench import fit_symmetric, nystroem_errors, random_network_errors, rff_errors, symmetric_problem
+from relnb.gram import relation_norm
+from relnb.inner_product import solve_readout
 
 OUT = Path(__file__).resolve().parent.parent / "book" / "data" / "mercer_results.json"
 
@@ -33,11 +40,19 @@ GRADIENT = {"steps": 2000, "lr": 1e-2, "lbfgs_steps": 2000, "readout": "gradient
 WIDTH, DEPTH = 32, 2  # the variable-projection network of the main table
 GRADIENT_WIDTH = 64  # the gradient-trained network: two tanh layers of width 64, as in the issue's first attempt
 BASELINE_SEEDS = 20
+BUDGET = WIDTH + 1  # features before the readout in the equal-budget comparison: the hidden units and a constant
+TRAINED_SEEDS = 5  # initialisations of the trained network at d = 4, 8, 16
 
 
-def fit(problem, d: int, width: int, depth: int, design: dict, train=None) -> tuple[float, float, float]:
-    """Train one model (seed 0); return (training L2 error, validation L2 error, seconds)."""
-    return tuple(fit_symmetric(problem, d, width=width, depth=depth, design=design, train=train))[:3]
+def fit(problem, d: int, width: int, depth: int, design: dict, train=None, seed: int = 0) -> tuple[float, ...]:
+    """Train one model; return (training L2 error, validation L2 error, seconds)."""
+    return tuple(fit_symmetric(problem, d, width=width, depth=depth, design=design, train=train, seed=seed))[:3]
+
+
+def error(model, problem, rule=None) -> float:
+    """L2 error of a model on a rule (default: the problem's validation rule)."""
+    x, w = problem.valid if rule is None else rule
+    return relation_norm(problem.kernel(x) - model.relation(x), w)
 
 
 def log(message: str) -> None:
@@ -62,14 +77,15 @@ def main() -> None:
                             "brownian": "uniform(300)"},
             "valid_rules": {"gaussian": "gaussian_legendre(1500, half_width=9.5)",
                             "laplace": "gaussian_legendre(2000, half_width=9.5)", "brownian": "uniform(1001)"},
-            "baseline_seeds": BASELINE_SEEDS,
+            "baseline_seeds": BASELINE_SEEDS, "budget_features": BUDGET, "trained_seeds": TRAINED_SEEDS,
         }
     }
     for name, problem in probs.items():
         dims = DIMS if name == "gaussian" else [1, 2, 4, 8, 16]
         rows: dict[str, list] = {k: [] for k in ("d", "optimum", "varpro", "varpro_train", "varpro_seconds",
                                                  "gradient", "gradient_train", "gradient_seconds",
-                                                 "nystroem_mean", "nystroem_std", "rff_mean", "rff_std")}
+                                                 "nystroem_mean", "nystroem_std", "rff_mean", "rff_std",
+                                                 "budget_random", "budget_nystroem", "budget_rff")}
         for d in dims:
             optimum = problem.expansion.tail_l2(d)
             varpro, gradient = fit(problem, d, WIDTH, DEPTH, VARPRO), fit(problem, d, GRADIENT_WIDTH, 2, GRADIENT)
@@ -83,22 +99,49 @@ def main() -> None:
             }
             if rff:
                 row.update(rff_mean=float(np.mean(rff)), rff_std=float(np.std(rff)))
+            # the same budget as the trained network: 33 features, then the best rank-d readout (20 seeds each)
+            row["budget_random"] = random_network_errors(problem, d, BASELINE_SEEDS, width=WIDTH, depth=DEPTH)
+            row["budget_nystroem"] = nystroem_errors(problem, d, BASELINE_SEEDS, features=BUDGET)
+            if name == "gaussian":
+                row["budget_rff"] = rff_errors(problem, d, BASELINE_SEEDS, features=BUDGET)
             for key, value in row.items():
                 rows[key].append(value)
             log(f"{name} d={d}: optimum {optimum:.4g}, varpro/opt {varpro[1] / optimum:.4f} ({varpro[2]:.1f} s), "
                 f"gradient/opt {gradient[1] / optimum:.4f} ({gradient[2]:.1f} s), "
-                f"nystroem/opt {row['nystroem_mean'] / optimum:.3f}")
+                f"nystroem/opt {row['nystroem_mean'] / optimum:.3f}, "
+                f"random net + readout/opt {np.median(row['budget_random']) / optimum:.4f}")
         results[name] = {"label": problem.label, **{k: v for k, v in rows.items() if v}}
 
-    # the issue's first attempt: gradient training on an 80-node Gauss-Hermite grid, and the readout design on it
+    # the trained network of the equal-budget comparison over initialisations (seed 0 is the main loop's)
     gauss = probs["gaussian"]
-    naive: dict[str, list] = {"d": [4, 8, 16], "optimum": [], "gradient": [], "varpro_width64": []}
+    trained = {"d": [4, 8, 16], "seeds": list(range(TRAINED_SEEDS)), "varpro": []}
+    for d in trained["d"]:
+        errors = [results["gaussian"]["varpro"][d - 1]]
+        errors += [fit(gauss, d, WIDTH, DEPTH, VARPRO, seed=seed)[1] for seed in range(1, TRAINED_SEEDS)]
+        trained["varpro"].append(errors)
+        log(f"trained seeds, d={d}: error/opt {np.round(np.array(errors) / gauss.expansion.tail_l2(d), 4).tolist()}")
+    results["gaussian"]["trained_seeds"] = trained
+
+    # the first attempt (gradient training, width 64, on an 80-node Gauss-Hermite rule) and its diagnosis, one
+    # change at a time: the readout solved on the same rule (the decisive test), the readout solved on the
+    # 300-node rule, and variable projection on the same rule; gradient training on the 300-node rule is the
+    # main table's "gradient".  "_nodes": the error on the 80 training nodes instead of the validation rule.
+    gh80 = quadrature.gaussian(80)
+    keys = ("optimum", "gradient", "gradient_nodes", "gradient_solved", "gradient_solved_nodes",
+            "gradient_solved_gl300", "varpro_width64", "varpro_width64_nodes")
+    naive: dict[str, list] = {"d": [4, 8, 16], **{k: [] for k in keys}}
     for d in naive["d"]:
-        naive["optimum"].append(gauss.expansion.tail_l2(d))
-        naive["gradient"].append(fit(gauss, d, 64, 2, GRADIENT, train=quadrature.gaussian(80))[1])
-        naive["varpro_width64"].append(fit(gauss, d, 64, 2, VARPRO, train=quadrature.gaussian(80))[1])
-        log(f"gauss-hermite 80, d={d}: gradient/opt {naive['gradient'][-1] / naive['optimum'][-1]:.4f}, "
-            f"varpro(64)/opt {naive['varpro_width64'][-1] / naive['optimum'][-1]:.4f}")
+        first = fit_symmetric(gauss, d, width=GRADIENT_WIDTH, depth=2, design=GRADIENT, train=gh80)
+        model = solve_readout(first.model, gauss.kernel(gh80[0]), *gh80)
+        solved, solved_nodes = error(model, gauss), error(model, gauss, gh80)
+        model = solve_readout(model, gauss.kernel(gauss.train[0]), *gauss.train)
+        varpro = fit_symmetric(gauss, d, width=GRADIENT_WIDTH, depth=2, design=VARPRO, train=gh80)
+        values = (gauss.expansion.tail_l2(d), first.valid_error, first.train_error, solved, solved_nodes,
+                  error(model, gauss), varpro.valid_error, varpro.train_error)
+        for key, value in zip(keys, values, strict=True):
+            naive[key].append(value)
+        log(f"gauss-hermite 80, d={d}: " + ", ".join(f"{k} {v / values[0]:.4g}" for k, v in zip(keys[1:], values[1:],
+                                                                                               strict=True)))
     results["gauss_hermite_80"] = naive
 
     # width and depth at d = 8 and 16 (variable projection), and gradient training at d = 8

@@ -14,6 +14,7 @@ from conftest import ROOT
 
 from relnb import bench, quadrature
 from relnb.gram import relation_norm
+from relnb.inner_product import MLP, SymmetricInnerProduct, solve_readout
 
 
 def _retrieval(betas=(1.0, 10.0, 100.0)) -> dict:
@@ -245,6 +246,31 @@ def test_baselines_never_beat_the_optimum() -> None:
     assert min(bench.rff_errors(problem, 4, seeds=3)) > tau
 
 
+def test_equal_budget_baselines_use_the_best_readout_and_never_beat_the_optimum() -> None:
+    problem = bench.symmetric_problem("gaussian")
+    tau = problem.expansion.tail_l2(8)
+    errors = {
+        "random": bench.random_network_errors(problem, 8, 3, width=32, depth=2),
+        "nystroem": bench.nystroem_errors(problem, 8, 3, features=33),
+        "rff": bench.rff_errors(problem, 8, 3, features=33),
+        "nystroem, 150 landmarks": bench.nystroem_errors(problem, 8, 2, features=150),
+    }
+    for name, values in errors.items():
+        assert len(values) == (2 if "150" in name else 3) and min(values) > tau * (1 - 1e-9), name
+    # exact limit: 150 landmarks from N(0, 1) span the first 8 eigenfunctions to far below tau_8, so the rank-8
+    # readout reaches it (measured tau_8 (1 + 5e-8)); the standard Nystroem map on 8 landmarks does not (5.1 to
+    # 7.0 tau_8 on these seeds)
+    assert max(errors["nystroem, 150 landmarks"]) < tau * (1 + 1e-4)
+    assert min(bench.nystroem_errors(problem, 8, 3)) > 2 * tau
+    # the network's readout is solve_readout's: the same error, measured independently of _readout_error
+    model = SymmetricInnerProduct(MLP(1, 8, width=32, depth=2, seed=1))
+    solve_readout(model, problem.kernel(problem.train[0]), *problem.train)
+    xv, wv = problem.valid
+    assert relation_norm(problem.kernel(xv) - model.relation(xv), wv) == pytest.approx(errors["random"][1], rel=1e-9)
+    with pytest.raises(ValueError, match="features must be >= 8; got 4"):
+        bench.nystroem_errors(problem, 8, 1, features=4)
+
+
 def test_problems_train_and_validate_on_different_rules() -> None:
     for name in ("gaussian", "brownian"):
         problem = bench.symmetric_problem(name)
@@ -261,6 +287,8 @@ def test_fit_symmetric_reports_both_errors() -> None:
                                                                        "readout": "eckart_young"})
     tau = problem.expansion.tail_l2(3)
     assert 1 - 1e-9 < result.valid_error / tau < 1.01 and result.train_error > 0 and result.seconds >= 0
+    xv, wv = problem.valid  # the trained model comes back with the result
+    assert relation_norm(problem.kernel(xv) - result.model.relation(xv), wv) == pytest.approx(result.valid_error)
     with pytest.raises(ValueError, match="problem must be a SymmetricProblem"):
         bench.fit_symmetric("gaussian", 3, width=16, depth=1, design={})
 

@@ -103,6 +103,20 @@ def test_readout_is_the_eckart_young_optimum_in_the_hidden_span() -> None:
     assert best >= math.sqrt(np.sum(lam[3:] ** 2)) * (1 - 1e-12)
 
 
+def test_solve_readout_sets_the_readout_of_best_readout_on_the_hidden_features() -> None:
+    from relnb.mercer import best_readout
+
+    x, w = quadrature.gaussian_legendre(50)
+    model = SymmetricInnerProduct(MLP(1, 3, width=7, depth=2, seed=4))
+    H = model.phi.hidden_features(x)
+    with torch.no_grad():  # the hidden features are the last hidden layer and a constant
+        assert np.array_equal(H[:, :-1], model.phi.net[:-1](torch.as_tensor(x)).numpy()) and np.all(H[:, -1] == 1)
+    best = best_readout(H, GAUSS(x), w, 3)
+    solve_readout(model, GAUSS(x), x, w, nodes_y=x, weights_y=w)  # the same rule twice is allowed
+    assert np.allclose(model.phi.features(x), H @ best.coefficients, rtol=0, atol=1e-12)
+    assert relation_norm(GAUSS(x) - model.relation(x), w) == pytest.approx(best.error, rel=1e-9)
+
+
 def test_projected_loss_is_the_error_of_the_solved_readout() -> None:
     x, w = quadrature.uniform(50)
     model = SymmetricInnerProduct(MLP(1, 4, width=5, seed=0))
@@ -185,6 +199,9 @@ def test_eckart_young_readout_reaches_a_finite_rank_relation() -> None:
                                nodes_y=[0.0, 1.0]), "nodes_y and weights_y must be given together"),
         (lambda: solve_readout(MLP(1, 1), np.zeros((2, 2)), [0.0, 1.0], [0.5, 0.5]),
          "model must be a SymmetricInnerProduct"),
+        (lambda: solve_readout(SymmetricInnerProduct(MLP(1, 1)), np.zeros((2, 2)), [0.0, 1.0], [0.5, 0.5],
+                               nodes_y=[0.0, 2.0], weights_y=[0.5, 0.5]),
+         "a symmetric model has one measure: nodes_y and weights_y must equal nodes and weights"),
     ],
 )
 def test_bad_inputs(call, match: str) -> None:

@@ -219,3 +219,95 @@ def test_plot_error_curves() -> None:
     plt.close(fig)
     with pytest.raises(ValueError, match=r"curves\['model'\] must have shape \(3,\)"):
         mercer.plot_error_curves([1, 2, 3], {"model": [1.0, 2.0]}, xlabel="d", title="t")
+
+
+# --- the best readout of fixed features (prop-variable-projection) ----------------------------------------
+
+
+def _readout_problem(seed: int, n: int = 14, p: int = 5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Random features on a Gauss-Legendre rule and the Gaussian kernel there (not in the features' span)."""
+    x, w = quadrature.gaussian_legendre(n)
+    rng = np.random.default_rng(seed)
+    H = np.tanh(x @ rng.normal(size=(1, p)) * 2 + rng.normal(size=p))
+    return H, GAUSS(x), w
+
+
+@pytest.mark.parametrize(("seed", "d"), [(0, 1), (1, 2), (2, 3), (3, 5)])
+def test_best_readout_beats_every_readout_found_by_brute_force(seed: int, d: int) -> None:
+    from scipy.optimize import minimize
+
+    H, K, w = _readout_problem(seed)
+    best = mercer.best_readout(H, K, w, d)
+    root = np.sqrt(w)
+    Q = np.linalg.qr(root[:, None] * H)[0]  # an independent basis (QR, not the SVD), to precondition the search
+    p = H.shape[1]
+
+    def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:  # the error on the grid, with its gradient
+        Y = flat.reshape(p, d)
+        E = root[:, None] * K * root[None, :] - Q @ Y @ Y.T @ Q.T
+        return float(np.sum(E**2)), (-4 * Q.T @ E @ Q @ Y).ravel()
+
+    rng = np.random.default_rng(seed)
+    runs = [minimize(loss, rng.normal(size=p * d), jac=True, method="L-BFGS-B",
+                     options={"ftol": 1e-15, "gtol": 1e-14, "maxiter": 5000}) for _ in range(6)]
+    found = min(run.fun for run in runs)
+    # minimal: no start beats the formula (up to rounding); attained: the search reaches it, and the returned
+    # readout, evaluated directly on the grid, has exactly the error it reports
+    assert math.sqrt(found) >= best.error * (1 - 1e-9)
+    assert math.sqrt(found) == pytest.approx(best.error, rel=1e-6)
+    fitted = H @ best.coefficients
+    assert relation_norm(K - fitted @ fitted.T, w) == pytest.approx(best.error, rel=1e-10)
+
+
+def test_best_readout_of_a_kernel_in_the_span_is_its_mercer_truncation() -> None:
+    # K = H B H^T lies in the span: the readout's error is the discrete Mercer tail of K itself
+    x, w = quadrature.gaussian_legendre(30)
+    H = np.hstack([np.ones((30, 1)), x, x**2, np.cos(x)])
+    B = np.diag([1.0, 0.5, 0.1, 0.02])
+    K = H @ B @ H.T
+    lam = np.linalg.eigvalsh(np.sqrt(w)[:, None] * K * np.sqrt(w)[None, :])[::-1]
+    for d in (1, 2, 3):
+        assert mercer.best_readout(H, K, w, d).error == pytest.approx(math.sqrt(np.sum(lam[d:4] ** 2)), rel=1e-9)
+    best = mercer.best_readout(H, K, w, 4)
+    assert best.error < 1e-12 and np.allclose(best.ritz_values, lam[:4], rtol=1e-10)
+
+
+def test_best_readout_keeps_the_kernel_psd_and_pads_missing_directions() -> None:
+    # a duplicated feature adds no direction; a kernel with a negative part is fitted by its positive part only
+    x, w = quadrature.uniform(20, -1, 1)
+    H = np.hstack([np.ones((20, 1)), x, x])
+    K = 1.0 - np.outer(x, x)  # eigenvalues 1 and -E x^2 in the span
+    best = mercer.best_readout(H, K, w, 3)
+    assert best.ritz_values.shape == (2,) and best.coefficients.shape == (3, 3)
+    assert np.all(best.coefficients[:, 1:] == 0)  # one positive eigenvalue, the rest clipped or missing
+    second_moment = float(w @ x[:, 0] ** 2)
+    assert best.error == pytest.approx(second_moment, rel=1e-10)
+    fitted = H @ best.coefficients
+    assert relation_norm(K - fitted @ fitted.T, w) == pytest.approx(best.error, rel=1e-10)
+
+
+def test_best_readout_adds_the_antisymmetric_part_to_the_error() -> None:
+    H, K, w = _readout_problem(7)
+    skew = np.triu(np.ones_like(K), 1) * 0.1
+    sym, asym = mercer.best_readout(H, K, w, 2), mercer.best_readout(H, K + skew - skew.T, w, 2)
+    assert np.allclose(sym.coefficients, asym.coefficients)
+    fitted = H @ asym.coefficients
+    assert asym.error == pytest.approx(relation_norm(K + skew - skew.T - fitted @ fitted.T, w), rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"features": np.ones((3, 2)), "kernel_matrix": np.eye(4)}, r"kernel_matrix must have shape \(3, 3\)"),
+        ({"features": np.ones(3)}, "features must be 2-dimensional"),
+        ({"features": np.zeros((3, 2))}, "features must not be identically 0"),
+        ({"weights": [0.5, 0.5, 0.5]}, "weights must sum to 1"),
+        ({"d": 0}, "d must be >= 1"),
+        ({"rcond": 1.0}, "rcond must be < 1"),
+        ({"kernel_matrix": np.ones((3, 2))}, "kernel_matrix must be a square matrix"),
+    ],
+)
+def test_best_readout_validates(kwargs: dict, match: str) -> None:
+    args = {"features": np.ones((3, 2)), "kernel_matrix": np.eye(3), "weights": np.full(3, 1 / 3), "d": 1}
+    with pytest.raises(ValueError, match=match):
+        mercer.best_readout(**{**args, **kwargs})
