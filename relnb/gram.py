@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_float_array, as_points, check_int, check_probability_weights, check_square
+from relnb._validation import (
+    as_float_array,
+    as_points,
+    check_int,
+    check_probability_weights,
+    check_square,
+    check_symmetric,
+)
 
 if TYPE_CHECKING:  # torch is imported only by TanhInterpolant.to_mlp
     from relnb.inner_product import MLP
@@ -46,6 +53,7 @@ __all__ = [
     "numerical_rank",
     "psd_projection",
     "relation_norm",
+    "sup_norm_gram_fit",
     "symmetric_part",
     "tanh_interpolation",
 ]
@@ -428,3 +436,56 @@ def tanh_interpolation(
         output_weight=a.T.copy(),
         slope=slope,
     )
+
+
+def sup_norm_gram_fit(kernel_matrix: ArrayLike, d: int, *, seed: int = 0, exponents: tuple[int, ...] = (4, 8, 16, 32),
+                      max_iter: int = 3000) -> NDArray[np.float64]:
+    r"""Features :math:`F \in \R^{n \times d}` whose Gram matrix is close to :math:`K` in the largest entry.
+
+    Minimises the smooth surrogates :math:`\sum_{i,j} (F F^\top - K)_{ij}^p` of
+    :math:`\max_{i,j} |K - F F^\top|_{ij}` for growing even :math:`p` (each run starting where
+    the previous one stopped), with L-BFGS from a seeded random start.  A local method: the
+    result is an upper bound on the best sup error of rank :math:`d`, not the optimum.
+
+    Parameters
+    ----------
+    kernel_matrix : array_like, shape (n, n)
+        Symmetric :math:`K`.
+    d : int
+        Number of features.
+    seed : int
+        Seed of the starting point.
+    exponents : tuple of int
+        Even exponents :math:`p`.
+    max_iter : int
+        L-BFGS iterations per exponent.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, d)
+
+    Examples
+    --------
+    >>> F = sup_norm_gram_fit(np.eye(3), 1)  # no rank-one Gram matrix is within 1/2 of I_3
+    >>> round(float(np.abs(F @ F.T - np.eye(3)).max()), 1)
+    0.5
+    """
+    import scipy.optimize  # only this function needs scipy's optimiser
+
+    K = check_symmetric(kernel_matrix, "kernel_matrix")
+    d = check_int(d, "d", minimum=1)
+    for p in exponents:
+        if isinstance(p, bool) or not isinstance(p, int) or p < 2 or p % 2:
+            raise ValueError(f"exponents must be even integers >= 2; got {p!r}")
+    n = K.shape[0]
+
+    def objective(flat: NDArray[np.float64], p: int) -> tuple[float, NDArray[np.float64]]:
+        F = flat.reshape(n, d)
+        R = F @ F.T - K
+        return float(np.sum(R**p)), (2 * p * (R ** (p - 1)) @ F).ravel()
+
+    flat = np.random.default_rng(seed).standard_normal(n * d) / math.sqrt(d)
+    for p in exponents:
+        flat = scipy.optimize.minimize(objective, flat, args=(p,), jac=True, method="L-BFGS-B",
+                                       options={"maxiter": max_iter}).x
+    return flat.reshape(n, d)

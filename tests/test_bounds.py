@@ -159,3 +159,20 @@ def test_smoothed_staircase_tends_to_the_staircase_bound() -> None:
 def test_staircase_rejects_a_bad_tolerance(bad: object) -> None:
     with pytest.raises((ValueError, TypeError), match="tolerance"):
         bounds.staircase_network(SINE, 0.0, 1.0, tolerance=bad)  # type: ignore[arg-type]
+
+
+def test_certified_sup_error_bounds_a_dense_evaluation_and_is_nearly_tight() -> None:
+    g = bounds.staircase_network(SINE, 0.0, 1.0, tolerance=math.sqrt(2) / 16)
+    s = 200.0
+    bound = bounds.certified_sup_error(SINE, g, 0.0, 1.0, sharpness=s, derivative_bound=math.sqrt(2) * np.pi / 2,
+                                       grid=2001)
+    dense = np.linspace(0.0, 1.0, 2_000_001)
+    actual = np.abs(SINE(dense) - g.smooth(dense, s)).max()
+    # an upper bound, and within h times the largest slope (s/2 max|c| + |f'|) of the truth
+    assert actual <= bound <= actual + 1e-3 * (s / 2 * np.abs(g.weights).max() + 2.3)
+
+
+def test_certified_sup_error_catches_a_wrong_network() -> None:
+    g = bounds.staircase_network(SINE, 0.0, 1.0, tolerance=0.05)
+    shifted = bounds.StepNetwork(bias=g.bias + 0.3, weights=g.weights, thresholds=g.thresholds)
+    assert bounds.certified_sup_error(SINE, shifted, 0.0, 1.0, sharpness=1e3, derivative_bound=2.3) > 0.3
