@@ -39,10 +39,18 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_float_array, as_points, check_int, check_positive, check_square
+from relnb._validation import (
+    as_float_array,
+    as_points,
+    check_int,
+    check_positive,
+    check_real,
+    check_square,
+)
 
 __all__ = [
     "UTILITY_METHODS",
+    "MeasureUtilityValues",
     "Preorder",
     "dyadic_grid",
     "dyadic_utility",
@@ -50,12 +58,14 @@ __all__ = [
     "lexicographic_order",
     "measure_utility",
     "midpoint_embedding",
+    "parametric_measure_utility",
     "plot_contour_sets",
     "plot_intervals",
     "plot_paths",
     "plot_value_sets",
     "rational_between",
     "strictly_below",
+    "target_distance_utility",
     "uniform_sum_utility",
     "utility_relation",
 ]
@@ -799,6 +809,262 @@ def uniform_sum_utility(Y: ArrayLike, side: float = 1.0) -> NDArray[np.float64]:
     a = check_positive(side, "side")
     t = np.clip(y.sum(axis=1) / a, 0.0, 2.0)
     return np.where(t <= 1.0, t**2 / 2, 1.0 - (2.0 - t) ** 2 / 2)
+
+
+# ---------------------------------------------------------------------------
+# the measure utility of a family of preorders (keys on an interval)
+# ---------------------------------------------------------------------------
+
+#: A score ``score(x, y)`` in the convention of
+#: :class:`relnb.attention.RetrievalTask`: arrays of shapes ``(..., m_x)`` and
+#: ``(..., 1)`` in, the broadcast shape ``(...)`` out.
+Score = Callable[[NDArray[np.float64], NDArray[np.float64]], ArrayLike]
+
+
+@dataclass(frozen=True, repr=False)
+class MeasureUtilityValues:
+    r"""Values of a parametric measure utility with a certified error bound.
+
+    Attributes
+    ----------
+    values : numpy.ndarray, shape (q, n)
+        :math:`u_N(x_i, y_j)`, the quadrature values.
+    error_bound : float
+        :math:`\varepsilon` with :math:`|u_N - u| \le \varepsilon` at every
+        entry, where :math:`u(x, y) = \mu\{z : z \prec_x y\}` is exact.
+    nodes : int
+        :math:`N`, the number of midpoints of the uniform part.
+    intervals : int
+        :math:`J`, the number of intervals assumed for strict lower sets.
+    """
+
+    values: NDArray[np.float64]
+    error_bound: float
+    nodes: int
+    intervals: int
+
+    def __repr__(self) -> str:
+        q, n = self.values.shape
+        return (f"MeasureUtilityValues(queries={q}, keys={n}, "
+                f"nodes={self.nodes}, error_bound={self.error_bound:.3g})")
+
+
+def _interval(support: tuple[float, float], name: str) -> tuple[float, float]:
+    if isinstance(support, str | bytes) or np.ndim(support) != 1 or (
+            len(support) != 2):
+        raise ValueError(f"{name} must be a pair (low, high); "
+                         f"got {support!r:.40}")
+    low = check_real(support[0], f"{name}[0]")
+    high = check_real(support[1], f"{name}[1]")
+    if not low < high:
+        raise ValueError(f"{name} must satisfy low < high; got {support!r}")
+    return low, high
+
+
+def _scores(score: Score, x: NDArray[np.float64], points: NDArray[np.float64],
+            name: str) -> NDArray[np.float64]:
+    """``score(x, p)`` for one query ``x`` (shape (m_x,)) and points (k, 1)."""
+    value = as_float_array(score(x[None, :], points), f"score(x, {name})")
+    if value.shape != (points.shape[0],):
+        raise ValueError(
+            f"score(x, {name}) must return one value per point, shape "
+            f"({points.shape[0]},), for x of shape (1, m_x) and {name} of "
+            f"shape ({points.shape[0]}, 1); got shape {value.shape}")
+    return value
+
+
+def parametric_measure_utility(
+    score: Score,
+    queries: ArrayLike,
+    keys: ArrayLike,
+    *,
+    support: tuple[float, float] = (0.0, 1.0),
+    nodes: int = 4096,
+    intervals: int = 2,
+    atoms: ArrayLike | None = None,
+    atom_weights: ArrayLike | None = None,
+) -> MeasureUtilityValues:
+    r"""The measure utility :math:`\mu\{z : z \prec_x y\}` of a family of preorders.
+
+    The preorders :math:`\preccurlyeq_x` on keys :math:`y \in \R` are given
+    by a score, :math:`y \preccurlyeq_x y' \iff s(x, y) \le s(x, y')`; only
+    the order of the scores is used.  The measure is
+
+    .. math::
+
+        \mu = (1 - w)\, \mathrm{Unif}[a, b] + \sum_k w_k \delta_{c_k},
+        \qquad w = \sum_k w_k \le 1,
+
+    and :math:`u(x, y) = \mu\{z : s(x, z) < s(x, y)\}`.  The atoms are
+    counted exactly; the uniform part by the midpoint count
+
+    .. math::
+
+        u_N(x, y) = \frac{1 - w}{N}\, \#\{k : s(x, z_k) < s(x, y)\},
+        \qquad z_k = a + (k + \tfrac12)\frac{b - a}{N},
+
+    where :math:`a, b` are the ends of ``support``, :math:`N` = ``nodes``
+    and :math:`c_k, w_k` are the atoms and their weights.  If every strict
+    lower set :math:`\{z \in [a, b] : s(x, z) < s(x, y)\}` is a union of at
+    most :math:`J` = ``intervals`` intervals, then (lemma "Counting
+    midpoints" of the chapter)
+
+    .. math::
+
+        |u_N(x, y) - u(x, y)| \le (1 - w)\, J / N,
+
+    up to the rounding of the score comparisons.  The hypothesis is checked
+    where it can be: if the nodes below some key form more than :math:`J`
+    runs, the set is no union of :math:`J` intervals and ``ValueError`` is
+    raised.
+
+    Parameters
+    ----------
+    score : callable
+        :math:`s(x, y)`, elementwise with broadcasting: arrays of shapes
+        ``(..., m_x)`` and ``(..., 1)`` in, shape ``(...)`` out (the
+        convention of :class:`relnb.attention.RetrievalTask`).
+    queries : array_like, shape (q, m_x) or (q,)
+    keys : array_like, shape (n, 1) or (n,)
+        Keys :math:`y_j`; they may lie outside ``support``.
+    support : (float, float)
+        :math:`[a, b]`, which carries the uniform part of :math:`\mu`.
+    nodes : int
+        :math:`N \ge 1`.
+    intervals : int
+        :math:`J \ge 1`.
+    atoms : array_like, shape (r, 1) or (r,), optional
+        Atom locations :math:`c_k`.
+    atom_weights : array_like, shape (r,), optional
+        :math:`w_k \ge 0` with :math:`\sum_k w_k \le 1` (required with
+        ``atoms``).
+
+    Returns
+    -------
+    MeasureUtilityValues
+        ``values`` of shape (q, n) and the certified ``error_bound``.
+
+    Examples
+    --------
+    >>> near = lambda x, y: -np.abs(y[..., 0] - x[..., 0])
+    >>> res = parametric_measure_utility(near, [0.5], [0.5, 0.0], nodes=8)
+    >>> res.values.tolist(), res.error_bound
+    ([[1.0, 0.0]], 0.25)
+
+    See the chapter "Preorders and Debreu's theorem" (the theorem "A jointly
+    continuous utility for a family of preorders"); the attention chapter
+    uses it for its retrieval tasks.
+    """
+    if not callable(score):
+        raise ValueError(
+            f"score must be callable s(x, y); got {type(score).__name__}")
+    x = as_points(queries, "queries")
+    y = as_points(keys, "keys", dim=1)
+    low, high = _interval(support, "support")
+    n_nodes = check_int(nodes, "nodes", minimum=1, maximum=2**24)
+    n_int = check_int(intervals, "intervals", minimum=1)
+    if (atoms is None) != (atom_weights is None):
+        raise ValueError("atoms and atom_weights must be given together; "
+                         f"got atoms={atoms is not None}, "
+                         f"atom_weights={atom_weights is not None}")
+    c = np.empty((0, 1)) if atoms is None else as_points(atoms, "atoms",
+                                                        dim=1)
+    w = np.empty(0) if atom_weights is None else as_float_array(
+        atom_weights, "atom_weights", ndim=1)
+    if w.shape[0] != c.shape[0]:
+        raise ValueError(f"atom_weights must have one entry per atom "
+                         f"({c.shape[0]}); got {w.shape[0]}")
+    if (w < 0).any():
+        k = int(np.argmax(w < 0))
+        raise ValueError(
+            f"atom_weights must be non-negative; got {w[k]} at index {k}")
+    if w.sum() > 1.0 + 1e-12:
+        raise ValueError(f"atom_weights must sum to at most 1 (mu is a "
+                         f"probability measure); got sum {w.sum():.17g}")
+    mass = max(0.0, 1.0 - float(w.sum()))
+    z = low + (np.arange(n_nodes)[:, None] + 0.5) * ((high - low) / n_nodes)
+    values = np.empty((x.shape[0], y.shape[0]))
+    for i, xi in enumerate(x):
+        s = _scores(score, xi, z, "nodes")
+        t = _scores(score, xi, y, "keys")
+        below = np.searchsorted(np.sort(s), t, side="left")  # #{k: s_k < t}
+        runs = _runs_below(s, t, below)
+        if (runs > n_int).any():
+            j = int(np.argmax(runs > n_int))
+            raise ValueError(
+                f"the strict lower set of key {j} (y = {y[j, 0]:.6g}) for "
+                f"query {i} meets the nodes in {int(runs[j])} runs, so it "
+                f"is no union of intervals={n_int} intervals; raise "
+                "intervals")
+        values[i] = mass * below / n_nodes
+        if c.shape[0]:
+            sc = _scores(score, xi, c, "atoms")
+            values[i] += (sc[None, :] < t[:, None]).astype(float) @ w
+    return MeasureUtilityValues(values, mass * n_int / n_nodes, n_nodes,
+                                n_int)
+
+
+def _runs_below(s: NDArray[np.float64], t: NDArray[np.float64],
+                below: NDArray[np.int64]) -> NDArray[np.int64]:
+    r"""Number of maximal runs of consecutive nodes with :math:`s_k < t`.
+
+    A run starts at :math:`k` when :math:`s_k < t` and (:math:`k = 0` or
+    :math:`s_{k-1} \ge t`), so the count is
+    :math:`[s_0 < t] + \#\{k \ge 1 : s_k < t\}
+    - \#\{k \ge 1 : \max(s_k, s_{k-1}) < t\}`.
+    """
+    both = np.sort(np.maximum(s[1:], s[:-1]))
+    tail = below - (s[0] < t)  # #{k >= 1 : s_k < t}
+    return (s[0] < t) + tail - np.searchsorted(both, t, side="left")
+
+
+def target_distance_utility(
+    targets: ArrayLike, keys: ArrayLike, *,
+    support: tuple[float, float] = (0.0, 1.0),
+) -> NDArray[np.float64]:
+    r"""Exact measure utility of "nearer to the target is better", uniform mu.
+
+    For the preorders :math:`y \preccurlyeq_x y' \iff |y - t(x)| \ge
+    |y' - t(x)|` and :math:`\mu` uniform on :math:`[a, b]`,
+
+    .. math::
+
+        u(x, y) = \mu\{z : |z - t| > d\}
+        = \frac{\operatorname{clip}(t - d) - a + b - \operatorname{clip}(t + d)}
+               {b - a},
+        \qquad d = |y - t|,
+
+    where :math:`t = t(x)` is the target of the query, :math:`a, b` are the
+    ends of ``support`` and :math:`\operatorname{clip}` clips to
+    :math:`[a, b]`.  It is Lipschitz with constant :math:`2/(b - a)` in
+    :math:`t` and in :math:`y` separately.
+
+    Parameters
+    ----------
+    targets : array_like, shape (q,)
+        :math:`t(x_i)`, one target per query.
+    keys : array_like, shape (n,) or (n, 1)
+    support : (float, float)
+        :math:`[a, b]`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (q, n)
+
+    Examples
+    --------
+    >>> target_distance_utility([0.5], [0.5, 0.0, 0.25]).tolist()
+    [[1.0, 0.0, 0.5]]
+
+    See the chapter "Preorders and Debreu's theorem".
+    """
+    t = as_float_array(targets, "targets", ndim=1)[:, None]
+    y = as_points(keys, "keys", dim=1)[:, 0][None, :]
+    low, high = _interval(support, "support")
+    d = np.abs(y - t)
+    inside = (np.clip(t - d, low, high) - low) + (high - np.clip(t + d, low,
+                                                                 high))
+    return inside / (high - low)
 
 
 def dyadic_grid(level: int, dim: int = 2) -> NDArray[np.float64]:

@@ -14,15 +14,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relnb.attention import (
+    ACTIVATION_DERIVATIVE_BOUNDS,
     AttentionResult,
     QueryKeyAttention,
     RetrievalBatch,
     RetrievalReport,
     RetrievalTask,
     attention_scores,
+    certify_sup_error,
+    grid_sup_bound,
+    instance_scores,
     lift_key,
     lift_query,
     min_beta,
+    mlp_derivative_bounds,
+    moving_bump_task,
+    moving_target,
     moving_target_task,
     nearest_key_task,
     plot_attention_2d,
@@ -511,3 +518,187 @@ def test_plots_return_figures_and_check_shapes() -> None:
     with pytest.raises(ValueError, match="need query \\(2,\\)"):
         plot_attention_2d([0.0], [[1.0, 0.0]], [1.0], 0)
     plt.close("all")
+
+
+
+# -------------------------------------------------------------------------
+# the moving target, the moving bump, per-instance scores
+# -------------------------------------------------------------------------
+
+
+def test_moving_target_is_the_task_target() -> None:
+    x = np.linspace(0, 1, 9)[:, None]
+    t = moving_target(x)
+    assert np.array_equal(t, 0.5 + 0.35 * np.sin(2 * np.pi * x[:, 0]))
+    u = moving_target_task().utilities(x, t[:, None, None])  # key at target
+    assert np.array_equal(u, np.zeros((9, 1)))
+    with pytest.raises(ValueError, match="1 column"):
+        moving_target(np.zeros((2, 2)))
+
+
+def test_moving_bump_is_separately_not_jointly_continuous() -> None:
+    task = moving_bump_task()
+    x = np.geomspace(1e-8, 0.19, 50)[:, None]
+    keys = np.stack([2 * x, np.full_like(x, 0.5)], axis=1)
+    tops = task.utilities(x, keys)
+    assert np.allclose(tops[:, 0], 1 + 2 * x[:, 0], rtol=0, atol=1e-15)
+    assert np.array_equal(tops[:, 1], np.full(50, 0.5))
+    # for fixed y > 0 the tent has left y once x < y / 2.5; at y = 0 always
+    y = np.array([[0.0], [1e-6], [0.3]])
+    small = task.relation(np.array([[1e-9], [3e-7]]), y)
+    assert np.array_equal(small, np.tile(y.T, (2, 1)))
+    assert np.array_equal(task.relation([[0.0]], y), y.T)
+    # the tent: half-width x / 2, height 1, centre 2x
+    tent = task.relation([[0.1]], [[0.15], [0.225], [0.25]])[0]
+    assert tent == pytest.approx([0.15, 0.225 + 0.5, 0.25], abs=1e-15)
+
+
+def test_instance_scores_match_a_loop() -> None:
+    rng = np.random.default_rng(3)
+    q, k = rng.normal(size=(7, 2)), rng.normal(size=(7, 5, 2))
+    loop = np.array([neg_squared_distance(q[i:i + 1], k[i])[0]
+                     for i in range(7)])
+    for chunk in (1, 3, 100):
+        scores = instance_scores(neg_squared_distance, q, k, chunk=chunk)
+        assert np.array_equal(scores, loop)
+    with pytest.raises(ValueError, match="keys must have shape"):
+        instance_scores(neg_squared_distance, q, k[:3])
+    with pytest.raises(ValueError, match="must be callable"):
+        instance_scores(None, q, k)
+    with pytest.raises(ValueError, match=r"len\(X\), len\(Y\)"):
+        instance_scores(lambda X, Y: np.zeros((1, 1)), q, k)
+
+
+# -------------------------------------------------------------------------
+# certified sup errors
+# -------------------------------------------------------------------------
+
+
+def test_grid_sup_bound_is_attained() -> None:
+    # e = x (1 - x) vanishes at the nodes 0, 1 and has sup 1/4 = h^2 C / 8
+    assert grid_sup_bound(0.0, (1.0, 1.0), curvature=(2.0, 0.0)) == 0.25
+    # e = 1/2 - |x - 1/2|: 0 at the nodes, Lipschitz 1, sup 1/2 = h L / 2
+    assert grid_sup_bound(0.0, (1.0, 1.0), lipschitz=(1.0, 0.0)) == 0.5
+
+
+@pytest.mark.parametrize("k", [1.0, 5.0, 17.0])
+def test_grid_sup_bound_dominates_the_supremum(k: float) -> None:
+    def e(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.sin(k * x)[:, None] * np.cos(3 * y)[None, :]
+
+    dense = np.linspace(0, 1, 4001)
+    truth = np.abs(e(dense, dense)).max()
+    for n in (5, 11, 41):
+        t = np.linspace(0, 1, n)
+        top, h = np.abs(e(t, t)).max(), (t[1], t[1])
+        # 1e-12: the dense grid itself is rounded
+        assert truth <= grid_sup_bound(top, h, lipschitz=(k, 3.0)) + 1e-12
+        assert truth <= grid_sup_bound(top, h, curvature=(k**2, 9.0)) + 1e-12
+
+
+def test_grid_sup_bound_rejects_bad_input() -> None:
+    one = "exactly one of lipschitz and curvature"
+    with pytest.raises(ValueError, match=one):
+        grid_sup_bound(0.1, (0.1, 0.1))
+    with pytest.raises(ValueError, match=one):
+        grid_sup_bound(0.1, (0.1, 0.1), lipschitz=(1.0, 1.0),
+                       curvature=(1.0, 1.0))
+    with pytest.raises(ValueError, match="spacing must be a pair"):
+        grid_sup_bound(0.1, (0.1,), lipschitz=(1.0, 1.0))
+    with pytest.raises(ValueError, match=r"spacing\[1\] must be > 0"):
+        grid_sup_bound(0.1, (0.1, 0.0), lipschitz=(1.0, 1.0))
+    with pytest.raises(ValueError, match=r"curvature\[0\] must be >= 0"):
+        grid_sup_bound(0.1, (0.1, 0.1), curvature=(-1.0, 1.0))
+    with pytest.raises(ValueError, match="grid_max must be >= 0"):
+        grid_sup_bound(-0.1, (0.1, 0.1), curvature=(1.0, 1.0))
+
+
+@pytest.mark.parametrize("name", ["tanh", "silu"])
+def test_activation_bounds_hold_and_are_nearly_attained(name: str) -> None:
+    z = torch.linspace(-40, 40, 400_001, dtype=torch.float64,
+                       requires_grad=True)
+    sigma = {"tanh": torch.tanh, "silu": torch.nn.functional.silu}[name]
+    (d1,) = torch.autograd.grad(sigma(z).sum(), z, create_graph=True)
+    (d2,) = torch.autograd.grad(d1.sum(), z)
+    c1, c2 = ACTIVATION_DERIVATIVE_BOUNDS[name]
+    s1, s2 = float(d1.detach().abs().max()), float(d2.abs().max())
+    assert s1 <= c1 and s2 <= c2 + 1e-12  # silu'' peaks at 0 with 1/2
+    assert c1 - s1 < 1e-3 and c2 - s2 < 1e-6  # and the bounds are sharp
+
+
+@pytest.mark.parametrize(("activation", "depth"),
+                         [("tanh", 1), ("tanh", 3), ("silu", 2), ("silu", 3)])
+def test_mlp_derivative_bounds_dominate_autograd(activation: str,
+                                                 depth: int) -> None:
+    from torch.func import jacrev, vmap
+
+    x = torch.linspace(-6, 6, 4001, dtype=torch.float64)[:, None]
+    for seed in range(3):
+        net = MLP(1, 4, width=16, depth=depth, activation=activation,
+                  seed=seed)
+
+        def f(t: torch.Tensor, net: MLP = net) -> torch.Tensor:
+            return net(t[None])[0]
+
+        first = vmap(jacrev(f))(x).reshape(len(x), -1).norm(dim=1).max()
+        second = vmap(jacrev(jacrev(f)))(x).reshape(len(x), -1)
+        p, q = mlp_derivative_bounds(net)
+        assert float(first) <= p and float(second.norm(dim=1).max()) <= q
+
+
+def test_mlp_derivative_bounds_reject_bad_input() -> None:
+    with pytest.raises(ValueError, match="activation must be one of"):
+        mlp_derivative_bounds(MLP(1, 2, width=4, activation="relu", seed=0))
+    with pytest.raises(ValueError, match="one input"):
+        mlp_derivative_bounds(MLP(2, 2, width=4, seed=0))
+    with pytest.raises(ValueError, match=r"relnb\.inner_product\.MLP"):
+        mlp_derivative_bounds(torch.nn.Linear(1, 1))
+
+
+def test_certify_sup_error_dominates_a_dense_grid() -> None:
+    task = nearest_key_task(low=0.0, high=1.0)  # u = -(x - y)^2
+    dense = np.linspace(0, 1, 3001)[:, None]
+    for seed in range(3):
+        model = QueryKeyAttention(
+            MLP(1, 3, width=8, activation="silu", seed=seed),
+            MLP(1, 3, width=8, activation="tanh", seed=seed + 10))
+        truth = np.abs(model.scores(dense, dense)
+                       - task.relation(dense, dense)).max()
+        for grid in (11, 101):
+            cert = certify_sup_error(model, task, grid=grid, chunk=7,
+                                     utility_curvature=(2.0, 2.0))
+            assert cert.grid_max <= truth + 1e-12 <= cert.bound + 1e-12
+            assert cert.spacing == pytest.approx(1 / (grid - 1))
+    assert "SupErrorCertificate(grid_max=" in repr(cert)
+
+
+def test_certify_sup_error_counts_the_utility_curvature() -> None:
+    # zero networks: e = (y - T(x))^2 has sup 0.85^2 at (1/4, 0), between
+    # the nodes 0, 1/3, 2/3, 1 of a 4-point grid
+    model = QueryKeyAttention(MLP(1, 2, width=4, seed=0),
+                              MLP(1, 2, width=4, seed=1))
+    with torch.no_grad():
+        for net in (model.phi, model.psi):
+            net.net[-1].weight.zero_()
+            net.net[-1].bias.zero_()
+    assert mlp_derivative_bounds(model.phi) == (0.0, 0.0)
+    cert = certify_sup_error(model, moving_target_task(), grid=4,
+                             utility_curvature=(3.36 * np.pi**2, 2.0))
+    # the grid misses the supremum; the certificate does not
+    assert cert.grid_max < 0.85**2 <= cert.bound
+
+
+def test_certify_sup_error_rejects_bad_input() -> None:
+    model = QueryKeyAttention(MLP(1, 2, width=4, seed=0),
+                              MLP(1, 2, width=4, seed=1))
+    curvature = (2.0, 2.0)
+    with pytest.raises(ValueError, match="one-dimensional queries and keys"):
+        certify_sup_error(model, nearest_key_task(dim=2),
+                          utility_curvature=curvature)
+    with pytest.raises(ValueError, match="an AsymmetricInnerProduct"):
+        certify_sup_error(None, nearest_key_task(),
+                          utility_curvature=curvature)
+    with pytest.raises(ValueError, match="must be a RetrievalTask"):
+        certify_sup_error(model, None, utility_curvature=curvature)
+    with pytest.raises(ValueError, match="utility_curvature must be a pair"):
+        certify_sup_error(model, nearest_key_task(), utility_curvature=(2.0,))

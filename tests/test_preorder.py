@@ -25,12 +25,14 @@ from relnb.preorder import (
     lexicographic_order,
     measure_utility,
     midpoint_embedding,
+    parametric_measure_utility,
     plot_contour_sets,
     plot_intervals,
     plot_paths,
     plot_value_sets,
     rational_between,
     strictly_below,
+    target_distance_utility,
     uniform_sum_utility,
     utility_relation,
 )
@@ -450,6 +452,154 @@ def test_measure_utility_of_lexicographic_order_is_first_coordinate() -> None:
 def test_uniform_sum_utility_closed_form() -> None:
     assert uniform_sum_utility([[0.0, 0.0], [0.5, 0.5], [1.0, 1.0], [0.25, 0.0]]).tolist() == [0.0, 0.5, 1.0, 0.03125]
     assert uniform_sum_utility([[0.5, 0.5], [0.25, 0.25]], side=0.5).tolist() == [1.0, 0.5]
+
+
+# ---------------------------------------------------------------------------
+# the parametric measure utility
+# ---------------------------------------------------------------------------
+
+
+def _near(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Score of "nearer to the query is better"."""
+    return -np.abs(y[..., 0] - x[..., 0])
+
+
+def _exact_far_length(t: Fraction, d: Fraction, a: Fraction, b: Fraction) -> Fraction:
+    """Length of {z in [a, b] : |z - t| > d}, as (b - a) minus [t - d, t + d] ∩ [a, b]."""
+    inside = max(Fraction(0), min(b, t + d) - max(a, t - d))
+    return (b - a) - inside
+
+
+@SETTINGS
+@given(
+    st.lists(st.integers(-128, 192), min_size=1, max_size=6),
+    st.lists(st.integers(-128, 192), min_size=1, max_size=6),
+    st.integers(-16, 16),
+    st.integers(1, 32),
+)
+def test_target_distance_utility_is_exact(targets, keys, a, width) -> None:
+    # dyadic inputs (k/64, k/16): every operation before the last division is exact in float64
+    targets, keys = [Fraction(t, 64) for t in targets], [Fraction(y, 64) for y in keys]
+    a = Fraction(a, 16)
+    b = a + Fraction(width, 16)
+    u = target_distance_utility([float(t) for t in targets], [float(y) for y in keys],
+                                support=(float(a), float(b)))
+    for i, t in enumerate(targets):
+        for j, y in enumerate(keys):
+            exact = _exact_far_length(t, abs(y - t), a, b) / (b - a)
+            assert u[i, j] == float(exact)  # one correctly rounded division: the float of the exact value
+
+
+@SETTINGS
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1))
+def test_target_distance_utility_is_lipschitz(t1, t2, y1, y2) -> None:
+    u = target_distance_utility([t1, t2], [y1, y2])
+    # the docstring's constant 2/(b - a) in each argument, plus rounding
+    assert abs(u[0, 0] - u[1, 0]) <= 2 * abs(t1 - t2) + 1e-12
+    assert abs(u[0, 0] - u[0, 1]) <= 2 * abs(y1 - y2) + 1e-12
+
+
+@pytest.mark.parametrize("nodes", [16, 100, 1024])
+def test_parametric_measure_utility_within_its_bound(nodes: int) -> None:
+    targets = np.linspace(-0.2, 1.2, 29)
+    keys = np.linspace(-0.1, 1.1, 37)
+    res = parametric_measure_utility(_near, targets, keys, nodes=nodes)
+    exact = target_distance_utility(targets, keys)
+    assert res.error_bound == 2 / nodes
+    error = np.abs(res.values - exact).max()
+    assert error <= res.error_bound + 1e-15
+    assert error >= 0.25 / nodes  # the bound is of the right order, not vacuous
+
+
+def test_counting_lemma_is_sharp_and_the_run_check_bites() -> None:
+    # A = [z_0 - e, z_1 + e] ∪ [z_4 - e, z_5 + e]: two intervals of length h + 2e with two midpoints each,
+    # so the count overestimates by 2 (h - 2e): close to the bound J h = 2h
+    n, e = 10, 1e-4
+    z = (np.arange(n) + 0.5) / n
+
+    def bumps(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        y = y[..., 0] + 0 * x[..., 0]
+        inside = ((y >= z[0] - e) & (y <= z[1] + e)) | ((y >= z[4] - e) & (y <= z[5] + e))
+        return np.where(inside, -1.0, 1.0)  # strictly below the key y = 0.9: exactly A
+
+    res = parametric_measure_utility(bumps, [0.0], [0.95], nodes=n)
+    true = 2 * (1 / n + 2 * e)
+    assert res.values[0, 0] == 4 / n
+    assert abs(res.values[0, 0] - true) > 0.99 * res.error_bound - 1e-12
+    with pytest.raises(ValueError, match="2 runs, so it is no union of intervals=1 intervals"):
+        parametric_measure_utility(bumps, [0.0], [0.95], nodes=n, intervals=1)
+
+
+@pytest.mark.parametrize("k", [1, 3, 6])
+def test_parametric_measure_utility_of_a_wave(k: int) -> None:
+    # s(y) = cos(2 pi k y) on [0, 1]: {z : cos(2 pi k z) < c} has measure 1 - arccos(c)/pi and is a
+    # union of at most k + 1 intervals
+    def wave(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.cos(2 * np.pi * k * y[..., 0]) + 0 * x[..., 0]
+
+    keys = np.linspace(0.013, 0.49, 23) / k
+    res = parametric_measure_utility(wave, [0.0], keys, nodes=2000, intervals=k + 1)
+    exact = 1 - np.arccos(np.cos(2 * np.pi * k * keys)) / np.pi
+    assert np.abs(res.values[0] - exact).max() <= res.error_bound
+    if k > 1:
+        with pytest.raises(ValueError, match="runs"):
+            parametric_measure_utility(wave, [0.0], keys, nodes=2000, intervals=1)
+
+
+def test_parametric_measure_utility_depends_only_on_the_order() -> None:
+    x, y = np.linspace(0, 1, 13), np.linspace(0, 1, 17)
+
+    def squared(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+        return -((k[..., 0] - q[..., 0] ** 2) ** 2)
+
+    def gauss(q: np.ndarray, k: np.ndarray) -> np.ndarray:  # a strictly increasing function of squared
+        return np.exp(squared(q, k) / 0.02)
+
+    a = parametric_measure_utility(squared, x, y, nodes=512).values
+    b = parametric_measure_utility(gauss, x, y, nodes=512).values
+    c = parametric_measure_utility(lambda q, k: -gauss(q, k), x, y, nodes=512).values
+    assert (a == b).all()  # identical counts
+    assert not (a == c).all()  # the reversed order gives another utility
+
+
+def test_parametric_measure_utility_with_atoms() -> None:
+    x, y = np.array([0.0, 0.5]), np.linspace(0, 1, 11)
+    res = parametric_measure_utility(_near, x, y, nodes=256, atoms=[0.5, 0.2], atom_weights=[0.25, 0.25])
+    lebesgue = target_distance_utility(x, y)
+    atoms = np.array([[0.5, 0.2]])
+    atom_part = 0.25 * (np.abs(atoms - x[:, None])[:, None, :] > np.abs(y[None, :, None] - x[:, None, None])).sum(-1)
+    assert np.abs(res.values - (0.5 * lebesgue + atom_part)).max() <= res.error_bound + 1e-15
+    assert res.error_bound == 0.5 * 2 / 256
+    assert "error_bound=0.00391" in repr(res)
+
+
+def test_parametric_measure_utility_validation() -> None:
+    with pytest.raises(ValueError, match="score must be callable"):
+        parametric_measure_utility(None, [0.0], [0.0])
+    with pytest.raises(ValueError, match="keys must have 1 column"):
+        parametric_measure_utility(_near, [0.0], [[0.0, 1.0]])
+    with pytest.raises(ValueError, match="support must satisfy low < high"):
+        parametric_measure_utility(_near, [0.0], [0.0], support=(1.0, 1.0))
+    with pytest.raises(ValueError, match="support must be a pair"):
+        parametric_measure_utility(_near, [0.0], [0.0], support=(0.0,))
+    with pytest.raises(ValueError, match="nodes must be >= 1"):
+        parametric_measure_utility(_near, [0.0], [0.0], nodes=0)
+    with pytest.raises(ValueError, match="intervals must be >= 1"):
+        parametric_measure_utility(_near, [0.0], [0.0], intervals=0)
+    with pytest.raises(ValueError, match="given together"):
+        parametric_measure_utility(_near, [0.0], [0.0], atoms=[0.5])
+    with pytest.raises(ValueError, match="one entry per atom"):
+        parametric_measure_utility(_near, [0.0], [0.0], atoms=[0.5], atom_weights=[0.1, 0.1])
+    with pytest.raises(ValueError, match="non-negative"):
+        parametric_measure_utility(_near, [0.0], [0.0], atoms=[0.5], atom_weights=[-0.1])
+    with pytest.raises(ValueError, match="sum to at most 1"):
+        parametric_measure_utility(_near, [0.0], [0.0], atoms=[0.5, 0.6], atom_weights=[0.6, 0.6])
+    with pytest.raises(ValueError, match=r"one value per point, shape \(8,\)"):
+        parametric_measure_utility(lambda x, y: np.zeros(3), [0.0], [0.0], nodes=8)
+    with pytest.raises(ValueError, match="finite"):
+        parametric_measure_utility(lambda x, y: np.inf * y[..., 0], [0.0], [1.0], nodes=8)
+    with pytest.raises(ValueError, match="targets must be 1-dimensional"):
+        target_distance_utility([[0.0, 1.0]], [0.0])
 
 
 # ---------------------------------------------------------------------------
