@@ -194,6 +194,57 @@ class RKBSPair:
             raise ValueError(f"coefficient vectors must have the same length d; got {f.coef.shape} and {g.coef.shape}")
         return float(f.coef @ g.coef)
 
+    def norming_function(self, h: PairedFunction) -> PairedFunction:
+        r"""The unit vector of the other space at which ``h`` attains its norm.
+
+        For :math:`h = g_u \in \mathcal B'` it returns
+        :math:`f_v \in \mathcal B` with
+
+        .. math::
+
+            v = \frac{\operatorname{sign}(u)\, |u|^{q - 1}}
+                     {\|u\|_q^{q - 1}}, \qquad
+            \|f_v\|_{\mathcal B} = \|v\|_p = 1, \qquad
+            \langle f_v, g_u \rangle = \|u\|_q
+            = \sup_{\|f\|_{\mathcal B} \le 1} \langle f, g_u \rangle,
+
+        where :math:`u` is the coefficient vector of :math:`h`, the powers act
+        entrywise and :math:`1/p + 1/q = 1` (Hölder's inequality and its case
+        of equality); for :math:`h = f_v \in \mathcal B` it returns
+        :math:`g_u` with
+        :math:`u = \operatorname{sign}(v)|v|^{p-1}/\|v\|_p^{p-1}`.
+        With :math:`p = 2` this is :math:`u / \|u\|_2`, the Hilbert answer.
+
+        Parameters
+        ----------
+        h : PairedFunction
+            A nonzero function of :math:`\mathcal B` or :math:`\mathcal B'`
+            of this pair.
+
+        Returns
+        -------
+        PairedFunction
+
+        Examples
+        --------
+        >>> pair = RKBSPair(lambda x: np.hstack([x, x**2]),
+        ...                 lambda y: np.hstack([y, y**2]), p=3.0)
+        >>> g = pair.right([2.0, -1.0])
+        >>> f = pair.norming_function(g)
+        >>> round(f.norm(), 12), round(pair.pairing(f, g) - g.norm(), 12)
+        (1.0, 0.0)
+        """
+        if not (isinstance(h, PairedFunction) and h.pair is self):
+            raise ValueError("h must be a function of this pair (built by "
+                             "its left, right or section methods)")
+        dual = self.q if h.side == "y" else self.p  # the exponent of h's norm
+        size = np.linalg.norm(h.coef, ord=dual)
+        if size == 0:
+            raise ValueError("h must be nonzero: the zero function attains "
+                             "its dual norm 0 at every unit vector")
+        coef = np.sign(h.coef) * (np.abs(h.coef) / size) ** (dual - 1.0)
+        return self.left(coef) if h.side == "y" else self.right(coef)
+
     def section_x(self, x: ArrayLike) -> PairedFunction:
         r"""The kernel section :math:`K(x, \cdot) = g_{\phi(x)} \in \mathcal B'` at one point :math:`x`."""
         features = self.features_x(x)

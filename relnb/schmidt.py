@@ -38,12 +38,15 @@ from relnb._validation import as_float_array, as_points, check_int, check_positi
 __all__ = [
     "SchmidtExpansion",
     "bernstein_approximation",
+    "bernstein_error_bound",
+    "bernstein_networks",
     "composite_legendre",
     "l2_distance",
     "order_schmidt",
     "plot_errors",
     "plot_singular_functions",
     "schmidt_decomposition",
+    "split_rule",
     "spread_first_layer",
 ]
 
@@ -377,6 +380,54 @@ def composite_legendre(breakpoints: ArrayLike, order: int = 2) -> tuple[NDArray[
     return nodes[:, None], weights / weights.sum()
 
 
+def split_rule(
+    nodes: int, order: int = 2
+) -> tuple[NDArray[np.float64], NDArray[np.float64],
+           NDArray[np.float64], NDArray[np.float64]]:
+    r"""A product rule for relations that jump on the diagonal of the square.
+
+    Gauss--Legendre nodes :math:`x_1 < \dots < x_n` with weights :math:`w_i`
+    for :math:`\mu`, and for :math:`\nu` the composite rule of
+    :func:`composite_legendre` with breakpoints :math:`0, x_1, \dots, x_n, 1`
+    (``order`` nodes :math:`y_j` per panel, weights :math:`v_j`), both for
+    the uniform measure.  Then for every :math:`i` and every :math:`g`,
+
+    .. math::
+
+        \sum_{j:\, y_j < x_i} v_j\, g(y_j) \;\text{ is the rule applied to }
+        \int_0^{x_i} g(y)\, dy
+
+    on whole panels, so for :math:`r(x, y) = \mathbf 1\{y < x\}` the inner sums
+    :math:`\sum_j v_j\, r(x_i, y_j)\, h(y_j)` are exact whenever :math:`h` is a
+    polynomial of degree :math:`\le 2\,\text{order} - 1` on each panel.
+
+    Parameters
+    ----------
+    nodes : int
+        :math:`n \ge 1` Gauss--Legendre nodes for :math:`\mu`.
+    order : int
+        Nodes per panel of the rule for :math:`\nu`.
+
+    Returns
+    -------
+    x, w, y, v : numpy.ndarray
+        Shapes (n, 1), (n,), ((n + 1) * order, 1), ((n + 1) * order,).
+
+    Examples
+    --------
+    >>> from relnb.relations import order as order_relation
+    >>> x, w, y, v = split_rule(5)
+    >>> bool(np.allclose(order_relation(x, y) @ v, x[:, 0]))  # int_0^x dy
+    True
+    """
+    from relnb.quadrature import uniform
+
+    n = check_int(nodes, "nodes", minimum=1)
+    x, w = uniform(n)
+    y, v = composite_legendre(np.r_[0.0, x[:, 0], 1.0], order=order)
+    return x, w, y, v
+
+
 def l2_distance(
     relation_a: Relation,
     relation_b: Relation,
@@ -504,6 +555,9 @@ def bernstein_approximation(relation: Relation, degree: int) -> Relation:
     :math:`B_n r(x, y) = \mathbb E\, r(S/n, T/n)` for independent :math:`S \sim \mathrm{Bin}(n, x)`,
     :math:`T \sim \mathrm{Bin}(n, y)`, which gives the constructive proof that separable
     relations are dense in :math:`C([0, 1]^2)` (Bernstein's proof of Weierstrass's theorem).
+    Its sup error is bounded by :func:`bernstein_error_bound`, and
+    :func:`bernstein_networks` turns the factors into ReLU networks.  See the
+    chapter "Asymmetric relations and the RKBS construction".
 
     Parameters
     ----------
@@ -545,6 +599,167 @@ def bernstein_approximation(relation: Relation, degree: int) -> Relation:
 
     approximation.__name__ = f"bernstein_{n}({_name(relation)})"
     return approximation
+
+
+def bernstein_error_bound(
+    degree: int,
+    *,
+    lipschitz: tuple[float, float] | None = None,
+    curvature: tuple[float, float] | None = None,
+) -> float:
+    r"""The bounds of the Bernstein lemma on :math:`\|r - B_n r\|_\infty`.
+
+    .. math::
+
+        \|r - B_n r\|_\infty \le \frac{L_x + L_y}{2\sqrt n}, \qquad
+        \|r - B_n r\|_\infty \le \frac{M_x + M_y}{8 n},
+
+    where :math:`n` is ``degree``, :math:`L_x, L_y` are Lipschitz
+    constants of :math:`r` on :math:`[0, 1]^2` in :math:`x` and in
+    :math:`y` (``lipschitz``), and :math:`M_x, M_y` bound
+    :math:`|\partial_x^2 r|` and :math:`|\partial_y^2 r|` (``curvature``).
+    Returns the smaller of the bounds whose constants are given.  See the
+    chapter "Asymmetric relations and the RKBS construction".
+
+    Parameters
+    ----------
+    degree : int
+        :math:`n \ge 1`.
+    lipschitz : (float, float), optional
+        :math:`(L_x, L_y)`, both :math:`\ge 0`.
+    curvature : (float, float), optional
+        :math:`(M_x, M_y)`, both :math:`\ge 0`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> bernstein_error_bound(16, lipschitz=(2.0, 2.0))
+    0.5
+    >>> bernstein_error_bound(16, lipschitz=(2.0, 2.0), curvature=(4.0, 4.0))
+    0.0625
+    """
+    n = check_int(degree, "degree", minimum=1)
+    if lipschitz is None and curvature is None:
+        raise ValueError(
+            "give lipschitz=(L_x, L_y) or curvature=(M_x, M_y); got neither")
+    bounds = []
+    for name, pair, scale in (("lipschitz", lipschitz, 2 * np.sqrt(n)),
+                              ("curvature", curvature, 8.0 * n)):
+        if pair is None:
+            continue
+        if len(pair) != 2:
+            raise ValueError(
+                f"{name} must be a pair (x, y) of constants; got {pair!r}")
+        a, b = (check_positive(c, name, strict=False) for c in pair)
+        bounds.append((a + b) / scale)
+    return float(min(bounds))
+
+
+def bernstein_networks(
+    relation: Relation, degree: int, units: int
+) -> tuple[Any, float]:
+    r"""One-hidden-layer ReLU networks for the factors of :math:`B_n r`.
+
+    :math:`B_n r = \sum_{i=0}^n b_{i,n} \otimes g_i` with
+    :math:`g_i = \sum_j r(\tfrac in, \tfrac jn)\, b_{j,n}`
+    (:func:`bernstein_approximation`).  With the knots
+    :math:`t_k = k/m`, :math:`\phi_i` and :math:`\psi_i` are the piecewise
+    linear interpolants of :math:`b_{i,n}` and :math:`g_i` at
+    :math:`t_0, \dots, t_m`, written as networks with the :math:`m` units
+    :math:`(t - t_k)_+`, :math:`k < m`, shared by all :math:`i`:
+
+    .. math::
+
+        \phi_i(t) = b_{i,n}(0) + \sum_{k=0}^{m-1} c_{ik}\, (t - t_k)_+,
+        \qquad c_{ik} = s_{ik} - s_{i,k-1}, \quad
+        s_{ik} = m\,\big(b_{i,n}(t_{k+1}) - b_{i,n}(t_k)\big),
+
+    (:math:`s_{i,-1} = 0`), and the same for :math:`\psi_i` with
+    :math:`g_i`.  On :math:`[0, 1]^2`, by the Bernstein lemma of the
+    chapter,
+
+    .. math::
+
+        \sup_{x, y \in [0, 1]}
+        \big|B_n r(x, y) - \langle \phi(x), \psi(y) \rangle\big|
+        \le \sum_{i=0}^{n} \frac{n R_i + \Lambda_i}{2m},
+
+    where :math:`R_i = \max_j |r(\tfrac in, \tfrac jn)|` bounds
+    :math:`|g_i|`, :math:`\Lambda_i = n \max_j |r(\tfrac in,
+    \tfrac{j+1}n) - r(\tfrac in, \tfrac jn)|` is a Lipschitz constant of
+    :math:`g_i`, and :math:`n` one of :math:`b_{i,n}`.  The bound is
+    computed from the :math:`(n+1)^2` samples alone; add
+    :func:`bernstein_error_bound` for :math:`\|r - B_n r\|_\infty`.
+
+    Parameters
+    ----------
+    relation : callable
+        ``relation(X, Y) -> (n_X, n_Y)`` on points of :math:`[0, 1]`.
+    degree : int
+        :math:`n \ge 1`: the networks have :math:`n + 1` outputs.
+    units : int
+        :math:`m \ge 1` hidden units in each network.
+
+    Returns
+    -------
+    model : relnb.inner_product.AsymmetricInnerProduct
+        ``model.phi`` and ``model.psi`` are ``MLP(1, n + 1, width=m,
+        depth=1, activation="relu")`` (float64);
+        ``model.relation(X, Y)`` is :math:`\langle \phi(x), \psi(y)\rangle`.
+    bound : float
+        The bound above on :math:`\|B_n r - \langle\phi, \psi\rangle\|_\infty`.
+
+    Examples
+    --------
+    >>> from relnb.relations import neg_squared_distance
+    >>> model, bound = bernstein_networks(neg_squared_distance, 4, 64)
+    >>> model.phi
+    MLP(1 -> [64 x 1, relu] -> 5)
+    >>> B = bernstein_approximation(neg_squared_distance, 4)
+    >>> t = np.linspace(0.0, 1.0, 101)[:, None]
+    >>> bool(np.abs(model.relation(t, t) - B(t, t)).max() <= bound)
+    True
+    """
+    from scipy.stats import binom
+
+    from relnb.inner_product import AsymmetricInnerProduct
+
+    n = check_int(degree, "degree", minimum=1)
+    m = check_int(units, "units", minimum=1)
+    grid = np.arange(n + 1) / n
+    samples = _evaluate(relation, grid[:, None], grid[:, None])
+    knots = np.arange(m + 1) / m
+    basis = binom.pmf(np.arange(n + 1)[None, :], n, knots[:, None])
+    phi = _relu_interpolant(knots, basis)
+    psi = _relu_interpolant(knots, basis @ samples.T)  # g_i at the knots
+    sup_g = np.abs(samples).max(axis=1)
+    lipschitz_g = n * np.abs(np.diff(samples, axis=1)).max(axis=1)
+    bound = float(np.sum(n * sup_g + lipschitz_g) / (2 * m))
+    return AsymmetricInnerProduct(phi, psi), bound
+
+
+def _relu_interpolant(knots: NDArray[np.float64],
+                      values: NDArray[np.float64]) -> Any:
+    """A one-hidden-layer ReLU MLP equal on [knots[0], knots[-1]] to the
+    piecewise linear interpolant of ``values`` (shape (m + 1, d))."""
+    import torch
+
+    from relnb.inner_product import MLP
+
+    m, d = knots.shape[0] - 1, values.shape[1]
+    slopes = np.diff(values, axis=0) / np.diff(knots)[:, None]  # (m, d)
+    jumps = np.diff(slopes, axis=0, prepend=np.zeros((1, d)))
+    net = MLP(1, d, width=m, depth=1, activation="relu")
+    first, last = net.net[0], net.net[-1]
+    with torch.no_grad():
+        first.weight.copy_(torch.ones(m, 1, dtype=torch.float64))
+        first.bias.copy_(torch.as_tensor(-knots[:-1]))
+        last.weight.copy_(torch.as_tensor(jumps.T.copy()))
+        last.bias.copy_(torch.as_tensor(values[0]))
+    return net
 
 
 def plot_errors(

@@ -151,3 +151,56 @@ def test_bad_inputs_raise() -> None:
         _ = f + g
     with pytest.raises(ValueError, match="feature networks phi and psi"):
         RKBSPair.from_model(object())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**31 - 1), st.integers(1, 6), st.floats(1.2, 5.0))
+def test_norming_function_attains_the_dual_norm(
+        seed: int, d: int, p: float) -> None:
+    from scipy.optimize import minimize
+
+    pair, _, _ = random_pair(seed, d, p=p)
+    rng = np.random.default_rng(seed + 2)
+    g = pair.right(rng.standard_normal(d))
+    f = pair.norming_function(g)
+    assert f.side == "x" and f.norm() == pytest.approx(1.0, rel=1e-12)
+    assert pair.pairing(f, g) == pytest.approx(g.norm(), rel=1e-12)
+    # a second route: maximise <v, u> over the unit ball of l^p numerically
+    u = g.coef
+    ball = {"type": "ineq", "fun": lambda v: 1 - np.sum(np.abs(v) ** p)}
+    best = minimize(lambda v: -(v @ u), np.zeros(d), method="SLSQP",
+                    constraints=[ball],
+                    options={"ftol": 1e-14, "maxiter": 1000})
+    # the optimiser may step outside the ball by its tolerance: pull back
+    v = best.x / max(1.0, np.linalg.norm(best.x, p))
+    assert v @ u <= g.norm() * (1 + 1e-12)      # Hoelder: nobody beats it
+    assert v @ u >= g.norm() * (1 - 1e-6)       # ... and the sup is ||u||_q
+    # the other side: for f_v in B the representer lies in B', and the dual
+    # norm is ||v||_p
+    h = pair.left(rng.standard_normal(d))
+    k = pair.norming_function(h)
+    assert k.side == "y" and k.norm() == pytest.approx(1.0, rel=1e-12)
+    assert pair.pairing(h, k) == pytest.approx(h.norm(), rel=1e-12)
+
+
+def test_norming_function_is_the_hilbert_answer_only_for_p_2() -> None:
+    u = np.array([3.0, -1.0, 0.5])
+    for p in (2.0, 3.0):
+        pair = RKBSPair(lambda x: np.hstack([x, x**2, x**3]),
+                        lambda y: np.hstack([y, y**2, y**3]), p=p)
+        g = pair.right(u)
+        f = pair.norming_function(g)
+        if p == 2.0:
+            assert np.allclose(f.coef, u / np.linalg.norm(u), atol=1e-15)
+        else:  # u / ||u||_p has norm 1 in B but pairs to less than ||u||_q
+            guess = pair.left(u / np.linalg.norm(u, 3.0))
+            assert pair.pairing(guess, g) < pair.pairing(f, g) - 1e-3
+
+
+def test_norming_function_bad_input() -> None:
+    pair, _, _ = random_pair(1, 3)
+    other, _, _ = random_pair(2, 3)
+    with pytest.raises(ValueError, match="must be nonzero"):
+        pair.norming_function(pair.right(np.zeros(3)))
+    with pytest.raises(ValueError, match="function of this pair"):
+        pair.norming_function(other.right(np.ones(3)))

@@ -16,6 +16,8 @@ from relnb.relations import neg_squared_distance, order, soft_order
 from relnb.schmidt import (
     SchmidtExpansion,
     bernstein_approximation,
+    bernstein_error_bound,
+    bernstein_networks,
     composite_legendre,
     l2_distance,
     order_schmidt,
@@ -24,6 +26,7 @@ from relnb.schmidt import (
     schmidt_decomposition,
     spread_first_layer,
 )
+from relnb.schmidt import split_rule as split_rule_package
 
 
 def split_rule(n: int, order_per_panel: int = 2) -> tuple[np.ndarray, ...]:
@@ -276,6 +279,108 @@ def test_bernstein_rate_and_rank(beta: float) -> None:
     # B_n reproduces affine functions exactly: r(x, y) = 2x - 3y + 1 (E S/n = x)
     affine = lambda X, Y: 2 * X[:, :1] - 3 * Y[:, 0][None, :] + 1  # noqa: E731
     assert np.allclose(bernstein_approximation(affine, 5)(t, t), affine(t[:, None], t[:, None]), atol=1e-13)
+
+
+@pytest.mark.parametrize("beta", [4.0, 8.0, 16.0])
+def test_bernstein_curvature_bound_holds_and_is_nearly_sharp(
+        beta: float) -> None:
+    # |d^2/dz^2 sigmoid| <= 1/(6 sqrt 3), so M_x = M_y = beta^2 / (6 sqrt 3)
+    rel = partial(soft_order, beta=beta)
+    curvature = 2 * (beta**2 / (6 * np.sqrt(3)),)
+    t = np.linspace(0, 1, 401)
+    ratios = []
+    for n in (8, 32, 128, 512):
+        err = np.abs(bernstein_approximation(rel, n)(t, t) - rel(t, t)).max()
+        bound = bernstein_error_bound(n, curvature=curvature)
+        assert err <= bound
+        ratios.append(err / bound)
+    # B_n r - r = (x(1-x) r_xx + y(1-y) r_yy) / (2n) + O(n^-2): the bound
+    # (M_x + M_y) / (8n) is approached where both curvatures peak near
+    # x = y = 1/2; from beta = 8 on that point lies inside the square
+    assert np.all(np.diff(ratios) > 0)
+    if beta >= 8:
+        assert ratios[-1] > 0.9
+
+
+def test_bernstein_lipschitz_bound_on_a_kink() -> None:
+    # |x - y| is Lipschitz (1, 1) and not differentiable: only the first
+    # bound applies; at x = y = 1/2 the error is E|S - T| / n ~ c / sqrt(n)
+    rel = lambda X, Y: np.abs(X[:, :1] - Y[:, 0][None, :])  # noqa: E731
+    t = np.linspace(0, 1, 201)
+    for n in (4, 16, 64, 256):
+        exact = rel(t[:, None], t[:, None])
+        err = np.abs(bernstein_approximation(rel, n)(t, t) - exact).max()
+        assert err <= bernstein_error_bound(n, lipschitz=(1.0, 1.0))
+        assert err > 0.5 / np.sqrt(n)  # and the n^-1/2 rate is real here
+
+
+def test_bernstein_error_bound_validation() -> None:
+    assert bernstein_error_bound(4, lipschitz=(1.0, 3.0)) == 1.0
+    assert bernstein_error_bound(4, curvature=(8.0, 8.0)) == 0.5
+    assert bernstein_error_bound(4, lipschitz=(1.0, 3.0),
+                                 curvature=(80.0, 0.0)) == 1.0
+    with pytest.raises(ValueError, match="got neither"):
+        bernstein_error_bound(4)
+    with pytest.raises(ValueError, match="lipschitz must be >= 0"):
+        bernstein_error_bound(4, lipschitz=(1.0, -1.0))
+    with pytest.raises(ValueError, match="a pair"):
+        bernstein_error_bound(4, curvature=(1.0,))
+    with pytest.raises(ValueError, match="degree must be >= 1"):
+        bernstein_error_bound(0, lipschitz=(1.0, 1.0))
+
+
+@pytest.mark.parametrize("relation", [
+    partial(soft_order, beta=8.0), neg_squared_distance,
+    lambda X, Y: np.abs(X[:, :1] - Y[:, 0][None, :])])
+def test_bernstein_networks_interpolate_and_obey_their_bound(
+        relation) -> None:
+    from scipy.stats import binom
+
+    n, m = 6, 40
+    model, bound = bernstein_networks(relation, n, m)
+    phi = model.phi
+    assert (phi.depth, phi.width, phi.activation) == (1, m, "relu")
+    assert model.psi.out_dim == n + 1
+    # an independent route: numpy's piecewise linear interpolation of the
+    # factors b_{i,n} and g_i at the knots k/m, against the ReLU sums
+    knots = np.arange(m + 1) / m
+    grid = np.arange(n + 1) / n
+    samples = relation(grid[:, None], grid[:, None])
+    basis = binom.pmf(np.arange(n + 1)[None, :], n, knots[:, None])
+    t = np.random.default_rng(0).uniform(0, 1, 500)
+    interp_x = np.column_stack([np.interp(t, knots, b) for b in basis.T])
+    factors_y = (basis @ samples.T).T               # g_i at the knots
+    interp_y = np.column_stack([np.interp(t, knots, g) for g in factors_y])
+    assert np.allclose(model.phi.features(t[:, None]), interp_x, atol=1e-12)
+    assert np.allclose(model.psi.features(t[:, None]), interp_y, atol=1e-12)
+    # the certified bound, on the knot midpoints (where interpolation errs)
+    mid = (np.arange(m) + 0.5) / m
+    B = bernstein_approximation(relation, n)
+    net = model.relation(mid[:, None], mid[:, None])
+    assert np.abs(B(mid, mid) - net).max() <= bound
+    # the bound is sum_i (n R_i + Lambda_i) / (2m): it halves when m doubles
+    doubled = bernstein_networks(relation, n, 2 * m)[1]
+    assert doubled == pytest.approx(bound / 2, rel=1e-12)
+
+
+def test_bernstein_networks_bad_input() -> None:
+    with pytest.raises(ValueError, match="units must be >= 1"):
+        bernstein_networks(order, 3, 0)
+    with pytest.raises(ValueError, match="degree must be >= 1"):
+        bernstein_networks(order, 0, 5)
+    with pytest.raises(ValueError, match="relation must be callable"):
+        bernstein_networks("order", 3, 5)
+
+
+def test_split_rule_makes_the_order_relation_exact() -> None:
+    x, _, y, v = split_rule_package(30, order=3)
+    assert x.shape == (30, 1) and y.shape == (93, 1)
+    R = order(x, y)
+    # k_r(x_i, x_k) = sum_j v_j r(x_i, y_j) r(x_k, y_j) = min(x_i, x_k):
+    # sums of whole panels, exact up to rounding
+    assert np.allclose((R * v) @ R.T, kernels.brownian(x), rtol=0, atol=1e-14)
+    # int_0^x y^5 dy = x^6 / 6: degree 5 = 2 * 3 - 1 is integrated exactly
+    assert np.allclose(R @ (v * y[:, 0] ** 5), x[:, 0] ** 6 / 6, atol=1e-15)
 
 
 def test_plot_helpers_return_figures(order_pair) -> None:
