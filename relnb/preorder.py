@@ -823,7 +823,12 @@ Score = Callable[[NDArray[np.float64], NDArray[np.float64]], ArrayLike]
 
 @dataclass(frozen=True, repr=False)
 class MeasureUtilityValues:
-    r"""Values of a parametric measure utility with a certified error bound.
+    r"""Values of a parametric measure utility with an error bound.
+
+    The bound holds whenever every strict lower set is a union of at most
+    :math:`J` intervals; the routine detects some violations of this
+    hypothesis but cannot confirm it (components narrower than the
+    spacing of the midpoints are invisible).
 
     Attributes
     ----------
@@ -942,7 +947,8 @@ def parametric_measure_utility(
     Returns
     -------
     MeasureUtilityValues
-        ``values`` of shape (q, n) and the certified ``error_bound``.
+        ``values`` of shape (q, n) and ``error_bound``, certified when
+        the strict lower sets are unions of at most :math:`J` intervals.
 
     Examples
     --------
