@@ -75,6 +75,7 @@ def glue(name: str, value: float, *, digits: int = 6, display: bool = False) -> 
         Significant digits kept (default 6; the prose shows at most 4).
     display : bool
         Passed to ``myst_nb.glue`` (default ``False``: the number appears only where the text quotes it).
+        Without myst-nb (outside the book build) nothing is stored; with ``display=True`` the value is printed.
 
     Examples
     --------
@@ -82,15 +83,20 @@ def glue(name: str, value: float, *, digits: int = 6, display: bool = False) -> 
     >>> round_for_glue(0.49984372557830525) == round_for_glue(0.4998437255783053)
     True
     """
-    from myst_nb import glue as myst_glue  # only notebooks need myst_nb at run time
-
     check_int(digits, "digits", minimum=1, maximum=17)
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise ValueError(f"glue {name!r}: value must be a real number; got {type(value).__name__}")
     if isinstance(value, numbers.Integral):
-        myst_glue(name, int(value), display=display)
+        glued: int | float = int(value)
+    else:
+        number = float(value)
+        if not np.isfinite(number):
+            raise ValueError(f"glue {name!r}: value must be finite; got {number}")
+        glued = float(f"{number:.{digits}g}")
+    try:
+        from myst_nb import glue as myst_glue  # the book build's glue; readers may not have it
+    except ImportError:
+        if display:  # outside the book build (Colab, a plain pip install): show the value, store nothing
+            print(f"{name} = {glued}")
         return
-    number = float(value)
-    if not np.isfinite(number):
-        raise ValueError(f"glue {name!r}: value must be finite; got {number}")
-    myst_glue(name, float(f"{number:.{digits}g}"), display=display)
+    myst_glue(name, glued, display=display)

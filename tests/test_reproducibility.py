@@ -32,3 +32,31 @@ def test_bad_thread_count_is_rejected(monkeypatch: pytest.MonkeyPatch, value: st
 def test_bad_seed_is_rejected() -> None:
     with pytest.raises(ValueError, match="seed must be >= 0; got -1"):
         start_chapter(seed=-1)
+
+
+def test_glue_without_myst_nb_degrades_gracefully(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from relnb.reproducibility import glue
+
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # as on Colab or after a plain pip install
+    glue("quiet", 0.123456789)
+    glue("shown", 0.123456789, display=True)
+    glue("count", 7, display=True)
+    assert capsys.readouterr().out == "shown = 0.123457\ncount = 7\n"
+    with pytest.raises(ValueError, match="must be finite"):
+        glue("bad", float("nan"))  # bad input still fails loudly
+
+
+def test_glue_with_myst_nb_passes_the_rounded_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from relnb.reproducibility import glue
+
+    seen: list[tuple[str, object, bool]] = []
+    fake = types.SimpleNamespace(glue=lambda name, value, display: seen.append((name, value, display)))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    glue("x", 0.49984372557830525)
+    assert seen == [("x", 0.499844, False)]
