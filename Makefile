@@ -56,8 +56,9 @@ test: $(STAMP) $(MATHJAX)  ## everything CI checks
 	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test pdf-test student-test; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
-lint: $(STAMP)  ## ruff over relnb and tests
+lint: $(STAMP)  ## ruff over relnb and tests; notebook code no wider than the page (79 characters)
 	$(VENV)/bin/ruff check relnb tests
+	$(VENV)/bin/ruff check --line-length 79 --select E501 $(NOTEBOOKS)
 
 unit: $(STAMP)  ## unit, property and doctests of relnb
 	$(PY) -m pytest -q -n 2 -m "not notebook and not browser and not pdf and not student" tests relnb --doctest-modules

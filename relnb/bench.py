@@ -674,15 +674,22 @@ class BenchResults:
         """
         digits = check_int(digits, "digits", minimum=1, maximum=12)
         dims, methods = self.dims(relation), self.methods(relation)
-        width = max(len(m) for m in methods) + 2
-        lines = [f"{key + ' on ' + relation:{width}s}" + "".join(f"{'d = ' + str(d):>12s}" for d in dims)]
+        title = key + " on " + relation
+        header = [f"d = {d}" for d in dims]
+        body = []
         for method in methods:
             cells = []
             for d in dims:
                 row = self.find(relation, method, d)
                 value = None if row is None else row.get(key)
-                cells.append(f"{value:>#12.{digits}g}" if isinstance(value, int | float) else f"{'-':>12s}")
-            lines.append(f"{method:{width}s}" + "".join(cells))
+                cells.append(f"{value:#.{digits}g}" if isinstance(value, int | float) else "-")
+            body.append(cells)
+        # each column as wide as its widest entry plus two blanks, so tables fit the page
+        first = max(len(m) for m in [*methods, title]) + 2
+        width = max(len(cell) for cell in header + [c for cells in body for c in cells]) + 2
+        lines = [f"{title:{first}s}" + "".join(f"{h:>{width}s}" for h in header)]
+        for method, cells in zip(methods, body, strict=True):
+            lines.append(f"{method:{first}s}" + "".join(f"{c:>{width}s}" for c in cells))
         return "\n".join(lines)
 
     def timing_table(self) -> str:

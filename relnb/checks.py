@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -56,7 +57,9 @@ class Feedback:
     message: str
 
     def __repr__(self) -> str:
-        return ("Correct. " if self.passed else "Not yet. ") + self.message
+        # wrapped to the 79 characters a page of the book shows
+        text = ("Correct. " if self.passed else "Not yet. ") + self.message
+        return textwrap.fill(text, width=79, break_long_words=False, break_on_hyphens=False)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -102,7 +105,8 @@ def check_psd_distance(
     Examples
     --------
     >>> check_psd_distance(0.866, [[0.0, 1.0], [0.0, 0.0]], rtol=1e-3)
-    Correct. Your distance 0.866 matches 0.866025 (symmetric part 0.5, antisymmetric part 0.707107).
+    Correct. Your distance 0.866 matches 0.866025 (symmetric part 0.5,
+    antisymmetric part 0.707107).
     >>> check_psd_distance(0.5, [[0.0, 1.0], [0.0, 0.0]]).passed
     False
     """
@@ -133,7 +137,8 @@ def check_factorization(
     Examples
     --------
     >>> check_factorization([[1.0], [2.0]], [[1.0], [0.0]], [[1.0, 0.0], [2.0, 0.0]])
-    Correct. <phi(x_i), psi(y_j)> reproduces the 2 x 2 matrix with d = 1 features (every entry within 1e-08).
+    Correct. <phi(x_i), psi(y_j)> reproduces the 2 x 2 matrix with d = 1 features
+    (every entry within 1e-08).
     """
     if features_x is None or features_y is None:
         return _not_answered("feature matrices")
@@ -549,7 +554,8 @@ def check_utility(utility: ArrayLike | None, preorder: Preorder, *, item: str = 
     --------
     >>> p = Preorder.from_utility([0, 2, 1])
     >>> check_utility([0, 1, 2], p)
-    Not yet. Your utility puts item 1 at or below item 2 (u = 1 <= 2), but item 1 is strictly better than item 2.
+    Not yet. Your utility puts item 1 at or below item 2 (u = 1 <= 2), but item 1
+    is strictly better than item 2.
     """
     if utility is None:
         return _not_answered("utility")
@@ -584,7 +590,8 @@ def check_film_ranking(matrix: ArrayLike | None, utility: ArrayLike | None) -> F
     Examples
     --------
     >>> check_film_ranking(np.ones((6, 6)), [0] * 6)
-    Not yet. Entry (0, 1) of your matrix is 1, but film 0 is strictly better than film 1, so 0 ≼ 1 fails.
+    Not yet. Entry (0, 1) of your matrix is 1, but film 0 is strictly better than
+    film 1, so 0 ≼ 1 fails.
     """
     if matrix is None or utility is None:
         return _not_answered("matrix and utility")

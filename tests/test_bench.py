@@ -122,13 +122,13 @@ def test_lookups_name_what_exists(results: bench.BenchResults) -> None:
 
 def test_table_is_stable_text_with_dashes_for_missing_values(results: bench.BenchResults) -> None:
     assert results.table("order").splitlines() == [
-        "ratio on order                     d = 1       d = 2",
-        "optimum (Schmidt)                  1.000       1.000",
-        "trained <phi, psi>                 1.100       1.050",
-        "best symmetric (PSD floor)             -       2.500",
+        "ratio on order                d = 1  d = 2",
+        "optimum (Schmidt)             1.000  1.000",
+        "trained <phi, psi>            1.100  1.050",
+        "best symmetric (PSD floor)        -  2.500",
     ]
-    assert results.table("poly").splitlines()[1:] == ["optimum (Schmidt)              -",
-                                                      "trained <phi, psi>             -"]
+    assert results.table("poly").splitlines()[1:] == ["optimum (Schmidt)         -",
+                                                      "trained <phi, psi>        -"]
     assert "2.000e-11" in results.table("poly", "error")
 
 

@@ -253,3 +253,10 @@ def test_check_temperature() -> None:
     assert "increase beta" in checks.check_temperature(0.5 * least, s, 0.01).message
     assert "above the least beta" in checks.check_temperature(2 * least, s, 0.01).message
     assert "non-negative" in checks.check_temperature(-1.0, s, 0.01).message
+
+
+def test_feedback_fits_the_page() -> None:
+    long = checks.Feedback(True, "word " * 40 + "end.")
+    lines = repr(long).splitlines()
+    assert len(lines) > 1 and max(len(line) for line in lines) <= 79
+    assert " ".join(lines) == "Correct. " + "word " * 40 + "end."
