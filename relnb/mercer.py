@@ -61,6 +61,7 @@ __all__ = [
     "gaussian_expansion",
     "mercer_decomposition",
     "plot_error_curves",
+    "readout_by_search",
     "von_mises_expansion",
 ]
 
@@ -624,6 +625,62 @@ def best_readout(
         + float(np.sum(((A - A.T) / 2) ** 2))
     )
     return Readout(coefficients, math.sqrt(squared), nu.copy())
+
+
+def readout_by_search(features: ArrayLike, kernel_matrix: ArrayLike, weights: ArrayLike, d: int, *,
+                      starts: int = 3, seed: int = 0, options: dict | None = None) -> float:
+    r"""The best rank-:math:`d` readout error found by L-BFGS from random starts: a check of :func:`best_readout`.
+
+    Minimises :math:`\|A - Q Y Y^\top Q^\top\|_F^2` over :math:`Y \in \mathbb R^{p \times d}` by L-BFGS
+    (with its gradient :math:`-4 Q^\top E Q Y`, :math:`E` the residual), where :math:`A = W^{1/2} K W^{1/2}` and
+    :math:`Q` is an orthonormal basis of the weighted features from a QR factorisation (not the SVD that
+    :func:`best_readout` uses).  A local search: its value can only be at least the optimum.
+
+    Parameters
+    ----------
+    features : array_like, shape (n, p)
+    kernel_matrix : array_like, shape (n, n)
+    weights : array_like, shape (n,)
+    d : int
+    starts : int
+        Number of random starting points (``numpy.random.default_rng(seed).normal``).
+    seed : int
+    options : dict, optional
+        L-BFGS-B options (default ``{"ftol": 1e-15, "gtol": 1e-12}``).
+
+    Returns
+    -------
+    float
+        The smallest :math:`\|A - Q Y Y^\top Q^\top\|_F` reached.
+
+    Examples
+    --------
+    >>> H = np.array([[1.0], [2.0]]); K = np.outer([1.0, 2.0], [1.0, 2.0])
+    >>> round(readout_by_search(H, K, [0.5, 0.5], 1), 6)  # K is in the span: error 0
+    0.0
+    """
+    from scipy.optimize import minimize  # only this second route needs scipy's optimiser
+
+    F = as_float_array(features, "features", ndim=2)
+    n, p = F.shape
+    w = check_probability_weights(weights, "weights", size=n)
+    K = check_square(kernel_matrix, "kernel_matrix")
+    if K.shape != (n, n):
+        raise ValueError(f"kernel_matrix must have shape {(n, n)} (one row per node of features); got {K.shape}")
+    d = check_int(d, "d", minimum=1)
+    starts = check_int(starts, "starts", minimum=1)
+    root = np.sqrt(w)
+    A = root[:, None] * K * root[None, :]
+    Q = np.linalg.qr(root[:, None] * F)[0]
+
+    def loss(flat: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        Y = flat.reshape(p, d)
+        E = A - Q @ Y @ Y.T @ Q.T
+        return float(np.sum(E**2)), (-4 * Q.T @ E @ Q @ Y).ravel()
+
+    tight = {"ftol": 1e-15, "gtol": 1e-12} if options is None else options
+    initial = np.random.default_rng(seed).normal(size=(starts, p * d))
+    return min(math.sqrt(minimize(loss, y, jac=True, method="L-BFGS-B", options=tight).fun) for y in initial)
 
 
 def plot_error_curves(
