@@ -17,18 +17,31 @@ include numerics.env
 export $(shell sed -n 's/^\([A-Z_]*\)=.*/\1/p' numerics.env)
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-.PHONY: bench train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
+.PHONY: lock reader-test reader-test-lowest bench train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
-$(STAMP): requirements.txt pyproject.toml
+# The lock (requirements/*.txt) is compiled by pip-tools from pyproject.toml: `make lock`.
+LOCK := requirements/runtime.txt requirements/book.txt requirements/dev.txt
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements/book.txt -r requirements/dev.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP) $(MATHJAX)  ## create .venv, install the pinned requirements and relnb, bundle MathJax
+install: $(STAMP) $(MATHJAX)  ## create .venv, install the locked requirements and relnb, bundle MathJax
+
+# Three locks, each compiled from declared inputs: runtime.txt (what the chapters import; Binder
+# installs it), book.txt (runtime + the book build: the versions behind the stored outputs) and
+# dev.txt (tests, linters, browser and accessibility test, JupyterLab, pip-tools; held to book.txt).
+# pip-compile keeps every pin that still satisfies pyproject.toml; LOCK_FLAGS=--upgrade moves all
+# of them to the newest releases (then `make execute nbval` and commit the changed outputs).
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras --allow-unsafe $(LOCK_FLAGS)
+lock: $(STAMP)  ## recompile requirements/*.txt from pyproject.toml with pip-tools (LOCK_FLAGS=--upgrade to refresh)
+	$(PIP_COMPILE) -c requirements/torch-cpu.txt -o requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra book -c requirements/runtime.txt -o requirements/book.txt pyproject.toml
+	$(PIP_COMPILE) --extra test -o requirements/dev.txt pyproject.toml requirements/dev.in
 
 # MathJax 3 is served with the book (no CDN: the book reads offline). It comes from the npm registry
 # at install time, like the Python packages from PyPI; only the files the book uses are kept (~3 MB).
@@ -83,7 +96,7 @@ browser-deps:  ## install Debian's Chromium for the browser test when missing
 
 browser-test: $(STAMP) browser-deps  ## open every page of the built book in headless Chromium, offline
 	test -f _build/html/book/index.html || $(MAKE) --no-print-directory build-check
-	$(PY) -m pytest -q -m browser tests/test_browser.py
+	$(PY) -m pytest -q -n 2 -m browser tests/test_browser.py
 
 TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)

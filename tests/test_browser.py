@@ -5,6 +5,9 @@ checked for: console errors, failed requests, any request leaving 127.0.0.1 (blo
 recorded), math rendered by the bundled MathJax with no raw TeX left, images loaded,
 theorem/proof/exercise boxes present as in the source, and internal links (with their
 fragments) that resolve. Screenshots for review land in ``_build/screenshots``.
+
+Every page is also audited by axe-core (the copy pinned with ``axe-playwright-python``),
+in the light and in the dark theme: any serious or critical violation fails the test.
 """
 
 from __future__ import annotations
@@ -199,6 +202,49 @@ def _broken_links(browser: object, link_targets: dict[str, set[str]], ids_of: di
             broken.append(f"{sorted(sources)[0]}: link to {link}: no element with id {fragment!r}")
     context.close()
     return broken
+
+
+# axe-core's impact levels that fail the audit (it also reports "minor" and "moderate").
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def _axe_violations(page: object, url: str, theme: str) -> list[str]:
+    """The serious and critical axe-core violations of the page at ``url`` in the given theme."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(url, wait_until="load")
+    page.wait_for_function("!window.MathJax || (MathJax.startup && MathJax.startup.promise)", timeout=30_000)
+    page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+    shown = page.evaluate("document.documentElement.dataset.theme")
+    results = Axe().run(page).response
+    found = [f"theme is {shown!r}, not {theme!r}"] if shown != theme else []
+    for violation in results["violations"]:
+        if violation["impact"] in BLOCKING_IMPACTS:
+            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
+            found.append(f"{violation['id']} ({violation['impact']}, {len(violation['nodes'])} elements): "
+                         f"{violation['help']}; e.g. {targets}")
+    return found
+
+
+@pytest.mark.skipif(not PAGES, reason="no built book: run `make book` first")
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_accessibility(browser: object, server: str, theme: str) -> None:
+    failures = []
+    audited = 0
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # pydata-sphinx-theme reads the reader's choice from localStorage before it paints.
+    context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname in ("127.0.0.1", None)
+               else r.abort())
+    for page_path in PAGES:
+        if re.search(r'http-equiv="refresh"', (HTML / page_path).read_text(), re.IGNORECASE):
+            continue  # the root redirect has no content of its own
+        audited += 1
+        failures += [f"{page_path}: {v}" for v in _axe_violations(page, urljoin(server, page_path), theme)]
+    context.close()
+    assert audited >= 10, f"only {audited} pages audited"
+    assert not failures, f"axe-core, {theme} theme, {audited} pages:\n" + "\n".join(failures)
 
 
 def test_pages_were_found() -> None:
