@@ -138,9 +138,12 @@ class SchmidtExpansion:
         r"""The balanced right feature map :math:`\psi_k(y) = \sqrt{\sigma_k}\, b_k(y)`, shape (k, d)."""
         return self.right(y) * np.sqrt(self.singular_values)
 
-    def truncated(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
-        r"""The rank-:math:`d` relation :math:`r_d(x_i, y_j) = \langle \phi(x_i), \psi(y_j) \rangle`, shape (n, k)."""
-        return self.features_x(x) @ self.features_y(y).T
+    def truncated(self, x: ArrayLike, y: ArrayLike | None = None) -> NDArray[np.float64]:
+        r"""The rank-:math:`d` relation :math:`r_d(x_i, y_j) = \langle \phi(x_i), \psi(y_j) \rangle`, shape (n, k).
+
+        ``y=None`` means ``y = x``, as for every relation of the package.
+        """
+        return self.features_x(x) @ self.features_y(x if y is None else y).T
 
     def tail_l2(self, d: int | None = None) -> float:
         r"""The Eckart--Young limit :math:`(\sum_{k > d} \sigma_k^2)^{1/2}` (default :math:`d` = ``rank``).

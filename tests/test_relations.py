@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -13,27 +11,10 @@ from hypothesis.extra.numpy import arrays
 from relnb.gram import numerical_rank
 from relnb.relations import neg_squared_distance, order, pairs, soft_order
 
-RELATIONS = {
-    "order": order,
-    "neg_squared_distance": neg_squared_distance,
-    "soft_order": partial(soft_order, beta=5.0),
-}
-
 points = arrays(np.float64, st.integers(1, 8), elements=st.floats(-3, 3, allow_nan=False))
 
 
-@pytest.mark.parametrize("name", sorted(RELATIONS))
-def test_calling_convention(name: str) -> None:
-    r = RELATIONS[name]
-    x, y = np.linspace(-1, 1, 5), np.linspace(-2, 2, 3)
-    value = r(x, y)
-    assert value.shape == (5, 3) and value.dtype == np.float64
-    assert np.array_equal(r(x[:, None], y[:, None]), value)  # (n,) is read as (n, 1)
-    assert np.array_equal(r(x), r(x, x))  # Y=None means Y = X
-    with pytest.raises(ValueError, match="finite"):
-        r([0.0, np.nan])
-    with pytest.raises(ValueError, match="numeric"):
-        r(["a", "b"])
+# The calling convention (shape, dtype, Y=None, (n,) as (n, 1), NaN and text rejected) is in tests/test_common.py.
 
 
 @settings(max_examples=60, deadline=None)
