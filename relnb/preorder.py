@@ -483,7 +483,7 @@ class Preorder:
     def _index(self, i: int, name: str) -> int:
         return check_int(i, name, minimum=0, maximum=self.n - 1)
 
-    def _incomparable_pair(self) -> tuple[int, int] | None:
+    def incomparable_pair(self) -> tuple[int, int] | None:
         r = self.relation
         missing = ~(r | r.T)
         if not missing.any():
@@ -493,7 +493,7 @@ class Preorder:
 
     def is_complete(self) -> bool:
         r"""Whether any two items are comparable: :math:`R_{ij} \vee R_{ji}` for all :math:`i, j`."""
-        return self._incomparable_pair() is None
+        return self.incomparable_pair() is None
 
     def strict(self, i: int, j: int) -> bool:
         r"""Whether :math:`i \prec j`, i.e. :math:`i \preccurlyeq j` and not :math:`j \preccurlyeq i`."""
@@ -580,7 +580,7 @@ class Preorder:
         """
         if method not in UTILITY_METHODS:
             raise ValueError(f"method must be one of {UTILITY_METHODS}; got {method!r}")
-        pair = self._incomparable_pair()
+        pair = self.incomparable_pair()
         if pair is not None:
             i, j = pair
             raise ValueError(

@@ -11,6 +11,7 @@ The assertions live in :mod:`relnb.testing`; here are the registries:
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from functools import partial
 from typing import Any
 
@@ -21,7 +22,7 @@ from relnb import kernels, mercer, quadrature, relations, rkbs, schmidt
 from relnb.attention import nearest_key_task
 from relnb.inner_product import MLP, AsymmetricInnerProduct, SymmetricInnerProduct
 from relnb.preorder import lexicographic_order, utility_relation
-from relnb.testing import assert_expansion_contract, assert_relation_contract
+from relnb.testing import assert_check_contract, assert_expansion_contract, assert_relation_contract
 
 
 def _normal(dim: int) -> Callable[[np.random.Generator, int], np.ndarray]:
@@ -104,3 +105,105 @@ EXPANSIONS: dict[str, tuple[Any, Callable[..., Any], Any, Any, float]] = {
 def test_expansion_contract(name: str) -> None:
     expansion, relation, rule_x, rule_y, atol = EXPANSIONS[name]
     assert_expansion_contract(expansion, relation, rule_x, rule_y, atol=atol)
+
+
+# --- answer checks ---------------------------------------------------------------------------------------------
+
+def _phi3(x: np.ndarray) -> np.ndarray:
+    return np.stack([-(x**2), 2 * x, np.ones_like(x)], axis=1)
+
+
+def _psi3(y: np.ndarray) -> np.ndarray:
+    return np.stack([np.ones_like(y), y, -(y**2)], axis=1)
+
+
+def _key_phi(x: np.ndarray) -> np.ndarray:
+    return np.stack([np.ones_like(x), 2 * x**2, -(x**4)], axis=1)
+
+
+def _key_psi(y: np.ndarray) -> np.ndarray:
+    return np.stack([-(y**2), y, np.ones_like(y)], axis=1)
+
+
+def _floor(n: int) -> float:
+    return float(np.sqrt(1 - 1 / n**2) / 2)
+
+
+def _check_registry() -> dict[str, tuple[tuple[Any, ...], dict[int, str], dict[str, Any]]]:
+    """check name -> (a call that passes, position of each answer -> its kind, keyword arguments)."""
+    from relnb import bench, gram
+    from relnb.attention import min_beta, required_beta
+    from relnb.preorder import Preorder
+
+    r2 = np.array([[0.0, 1.0], [0.0, 0.0]])
+    r4 = relations.order(np.linspace(0, 1, 4))
+    u, s, vt = np.linalg.svd(r4)
+    a4 = 1 / (2 * np.arange(1, 5) - 1)
+    expansion = mercer.brownian_expansion(8)
+    x60, w60 = quadrature.uniform(60)
+    soft = schmidt.schmidt_decomposition(relations.soft_order, x60, w60, x60, w60, rank=8)
+    bern = schmidt.l2_distance(relations.soft_order, schmidt.bernstein_approximation(relations.soft_order, 4),
+                               x60, w60, x60, w60)
+    x100, w100 = quadrature.uniform(100)
+    floor = gram.distance_to_psd_cone(relations.soft_order(x100), weights=w100).distance
+    films = np.array([3, 2, 0, 2, 3, 1])
+    chain = Preorder.from_utility(np.arange(70)).utility("dyadic")
+    scores = np.array([0.0, -0.1, -0.3, -1.0])
+    rule = quadrature.gaussian_legendre(200)
+    return {
+        "check_psd_distance": ((np.sqrt(3) / 2, r2), {0: "number"}, {}),
+        "check_factorization": ((u[:, :4] * np.sqrt(s[:4]), vt[:4].T * np.sqrt(s[:4]), r4),
+                                {0: "array", 1: "array"}, {}),
+        "check_floor_formula": ((_floor, relations.order), {0: "function"}, {}),
+        "check_mercer_sums": ((1 / 2, 1 / 6, kernels.brownian, *quadrature.uniform(400)),
+                              {0: "number", 1: "number"}, {}),
+        "check_allocation": ((1000 * a4 ** (2 / 3) / np.sum(a4 ** (2 / 3)), a4, 1000), {0: "array"}, {}),
+        "check_rff_expected_error": ((bench.rff_expected_error(8, lengthscale=0.5) ** 2, 8,
+                                      lambda t: np.exp(-(t**2) / (2 * 0.5**2)), *rule), {0: "number"}, {}),
+        "check_truncation_error": ((expansion.tail_l2(4), expansion, 4), {0: "number"}, {}),
+        "check_feature_maps": ((_phi3, _psi3, relations.neg_squared_distance), {0: "function", 1: "function"},
+                               {"max_features": 3}),
+        "check_symmetric_floor": ((floor, relations.soft_order, x100, w100), {0: "number"}, {}),
+        "check_bernstein_schmidt": (({4: (bern, soft.tail_l2(5))}, relations.soft_order, x60, w60),
+                                    {0: "mapping"}, {"degrees": (4,)}),
+        "check_utility": (([0, 2, 1], Preorder.from_utility([0, 2, 1])), {0: "array"}, {}),
+        "check_film_ranking": (((films[:, None] <= films[None, :]).astype(int), films), {0: "array", 1: "array"}, {}),
+        "check_first_float_tie": ((54, chain), {0: "int"}, {}),
+        "check_nearest_key_features": ((_key_phi, _key_psi, lambda x: x**2), {0: "function", 1: "function"},
+                                       {"max_features": 3}),
+        "check_min_beta": (({10: float(min_beta(10, 0.05, 0.01))}, 0.05, 0.01), {0: "mapping"}, {}),
+        "check_smallest_gap": ((0.1, [[0.0, 1.0, 0.5], [0.2, 0.1, 0.0]]), {0: "number"}, {}),
+        "check_temperature": ((float(required_beta(scores, 0, 0.01)), scores, 0.01), {0: "number"}, {}),
+    }
+
+
+CHECKS = _check_registry()
+
+
+def test_every_check_is_registered() -> None:
+    from relnb import checks
+
+    assert sorted(CHECKS) == sorted(name for name in checks.__all__ if name.startswith("check_"))
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_check_contract(name: str) -> None:
+    from relnb import checks
+
+    args, answers, kwargs = CHECKS[name]
+    assert_check_contract(getattr(checks, name), args, answers, kwargs=kwargs)
+
+
+def test_known_bad_answers_get_words() -> None:
+    """The probes of the bad-input review that raised or passed."""
+    from relnb import checks
+
+    assert not checks.check_temperature(5.0, [0.0, -1.0], 0.6).passed  # was ZeroDivisionError
+    assert checks.check_temperature(0.0, [0.0, -1.0], 0.6).passed  # beta = 0 already gives weight 0.73 >= 0.4
+    chain = [1 - Fraction(1, 2**i) for i in range(70)]
+    assert not checks.check_first_float_tie(54.7, chain).passed  # was truncated to 54 and passed
+    assert not checks.check_first_float_tie(np.float64(54.9), chain).passed
+    assert checks.check_first_float_tie(np.int64(54), chain).passed
+    assert "should be a number" in checks.check_psd_distance("0.8x", [[0.0, 1.0], [0.0, 0.0]]).message
+    assert "should be a number" in checks.check_psd_distance("0.866", [[0.0, 1.0], [0.0, 0.0]]).message
+    assert not checks.check_min_beta({10.7: float(np.log(9 * 99) * 100)}, 0.01, 0.01).passed
