@@ -101,12 +101,12 @@ pdf-test: pdf  ## the PDF edition: no undefined references, no '??', results num
 	$(PY) -m pytest -q -m pdf tests/test_pdf.py
 
 train-mercer: $(STAMP)  ## re-run the Mercer chapter's training sweeps (~15 min) -> book/data/mercer_results.json
-	$(PY) scripts/train_mercer.py
+	$(PY) benchmarks/train_mercer.py
 
 # Not part of `make test`. BENCH_FLAGS=--skip-timings keeps the stored timings (saves ~7 min);
 # BENCH_FLAGS="--only retrieval" re-runs one benchmark. Then: make execute NOTEBOOKS=book/limits.ipynb
 bench: $(STAMP) $(MATHJAX)  ## benchmarks -> book/data/bench.json: trained vs optimum, baselines, retrieval, timings (~8 min)
-	$(PY) scripts/bench/run.py $(BENCH_FLAGS)
+	$(PY) benchmarks/run.py $(BENCH_FLAGS)
 
 student: $(STAMP) $(MATHJAX)  ## the student edition: no solutions (HTML in _build/student/html, notebooks in _build/student/notebooks)
 	rm -rf _build/student _build/student_src

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from relnb import kernels, mercer, quadrature, relations, rkbs, schmidt
-from relnb.attention import nearest_key_task
+from relnb import kernel_approx, kernels, mercer, quadrature, relations, rkbs, schmidt
+from relnb.debreu import lexicographic_order, utility_relation
 from relnb.inner_product import MLP, AsymmetricInnerProduct, SymmetricInnerProduct
-from relnb.preorder import lexicographic_order, utility_relation
+from relnb.retrieval import nearest_key_task
 from relnb.testing import assert_check_contract, assert_expansion_contract, assert_relation_contract
 
 
@@ -131,7 +131,7 @@ def _floor(n: int) -> float:
 
 def _check_registry() -> dict[str, tuple[tuple[Any, ...], dict[int, str], dict[str, Any]]]:
     """check name -> (a call that passes, position of each answer -> its kind, keyword arguments)."""
-    from relnb import bench, gram
+    from relnb import gram
     from relnb.attention import min_beta, required_beta
     from relnb.preorder import Preorder
 
@@ -142,7 +142,7 @@ def _check_registry() -> dict[str, tuple[tuple[Any, ...], dict[int, str], dict[s
     expansion = mercer.brownian_expansion(8)
     x60, w60 = quadrature.uniform(60)
     soft = schmidt.schmidt_decomposition(relations.soft_order, x60, w60, x60, w60, rank=8)
-    bern = schmidt.l2_distance(relations.soft_order, schmidt.bernstein_approximation(relations.soft_order, 4),
+    bern = gram.l2_distance(relations.soft_order, schmidt.bernstein_approximation(relations.soft_order, 4),
                                x60, w60, x60, w60)
     x100, w100 = quadrature.uniform(100)
     floor = gram.distance_to_psd_cone(relations.soft_order(x100), weights=w100).distance
@@ -158,7 +158,7 @@ def _check_registry() -> dict[str, tuple[tuple[Any, ...], dict[int, str], dict[s
         "check_mercer_sums": ((1 / 2, 1 / 6, kernels.brownian, *quadrature.uniform(400)),
                               {0: "number", 1: "number"}, {}),
         "check_allocation": ((1000 * a4 ** (2 / 3) / np.sum(a4 ** (2 / 3)), a4, 1000), {0: "array"}, {}),
-        "check_rff_expected_error": ((bench.rff_expected_error(8, lengthscale=0.5) ** 2, 8,
+        "check_rff_expected_error": ((kernel_approx.rff_expected_error(8, lengthscale=0.5) ** 2, 8,
                                       lambda t: np.exp(-(t**2) / (2 * 0.5**2)), *rule), {0: "number"}, {}),
         "check_truncation_error": ((expansion.tail_l2(4), expansion, 4), {0: "number"}, {}),
         "check_feature_maps": ((_phi3, _psi3, relations.neg_squared_distance), {0: "function", 1: "function"},

@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from relnb._validation import points_pair
 from relnb.gram import numerical_rank
-from relnb.relations import neg_squared_distance, order, pairs, soft_order
+from relnb.relations import neg_squared_distance, order, soft_order
 
 points = arrays(np.float64, st.integers(1, 8), elements=st.floats(-3, 3, allow_nan=False))
 
@@ -69,6 +70,6 @@ def test_bad_inputs_raise() -> None:
     with pytest.raises(ValueError, match=r"beta must be > 0; got -1\.0"):
         soft_order([0.0], beta=-1.0)
     with pytest.raises(ValueError, match="same dimension"):
-        pairs(np.zeros((2, 2)), np.zeros((2, 3)))
+        points_pair(np.zeros((2, 2)), np.zeros((2, 3)))
     with pytest.raises(ValueError, match="at least one point"):
         neg_squared_distance(np.zeros((0, 1)))

@@ -9,8 +9,8 @@ from numpy.typing import ArrayLike
 
 from relnb._validation import as_float_array
 from relnb.checks._feedback import Feedback, Wrong, answer_check, as_mapping, as_number, close, feature_pair
-from relnb.gram import distance_to_psd_cone, relation_norm
-from relnb.schmidt import bernstein_approximation, l2_distance, schmidt_decomposition
+from relnb.gram import distance_to_psd_cone, l2_distance, relation_norm
+from relnb.schmidt import bernstein_approximation, schmidt_decomposition
 
 __all__ = [
     "check_bernstein_schmidt",
