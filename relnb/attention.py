@@ -89,6 +89,18 @@ def _positive_values(value: ArrayLike, name: str, *, strict: bool) -> NDArray[np
     return array
 
 
+def _scaled(scores: NDArray[np.float64], beta: float) -> NDArray[np.float64]:
+    """:math:`\beta s` for a validated :math:`\beta \\ge 0`, checked to be finite in float64."""
+    b = check_positive(beta, "beta", strict=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = b * scores
+    if not np.isfinite(z).all():
+        raise ValueError(
+            f"beta * scores must be finite in float64; got beta={b:g} and largest |score| {np.abs(scores).max():g}"
+        )
+    return z
+
+
 def _scalar_or_array(array: NDArray[np.float64]) -> float | NDArray[np.float64]:
     return float(array) if array.ndim == 0 else array
 
@@ -193,13 +205,7 @@ def softmax_weights(scores: ArrayLike, *, beta: float = 1.0) -> NDArray[np.float
     s = as_float_array(scores, "scores")
     if s.ndim == 0 or s.shape[-1] == 0:
         raise ValueError(f"scores must have shape (..., n) with n >= 1; got shape {s.shape}")
-    b = check_positive(beta, "beta", strict=False)
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = b * s
-    if not np.isfinite(z).all():
-        raise ValueError(
-            f"beta * scores must be finite in float64; got beta={b:g} and largest |score| {np.abs(s).max():g}"
-        )
+    z = _scaled(s, beta)
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
@@ -363,13 +369,7 @@ def selection_error(scores: ArrayLike, selected: ArrayLike, *, beta: float = 1.0
     """
     s, single = _score_rows(scores)
     sel = _selected_indices(selected, s.shape[0], s.shape[1])
-    b = check_positive(beta, "beta", strict=False)
-    with np.errstate(over="ignore", invalid="ignore"):
-        z = b * s
-    if not np.isfinite(z).all():
-        raise ValueError(
-            f"beta * scores must be finite in float64; got beta={b:g} and largest |score| {np.abs(s).max():g}"
-        )
+    z = _scaled(s, beta)
     others = z.copy()
     others[np.arange(s.shape[0]), sel] = -np.inf
     out = np.exp(logsumexp(others, axis=1) - logsumexp(z, axis=1))

@@ -143,6 +143,27 @@ def symmetric_problem(name: str) -> SymmetricProblem:
     raise ValueError(f"name must be one of 'gaussian', 'brownian', 'laplace'; got {name!r}")
 
 
+def _errors_per_seed(
+    problem: SymmetricProblem, d: int, seeds: int, features: int | None,
+    fitted: Callable[[int, int], Callable[[NDArray[np.float64]], NDArray[np.float64]]],
+) -> list[float]:
+    """Validation error of the feature map ``fitted(seed, m)`` for each seed: with ``features=None`` the map's own
+    inner product (:math:`m = d`), else the best rank-``d`` readout of ``m = features`` features."""
+    d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
+    m = d if features is None else check_int(features, "features", minimum=d)
+    xv, wv = problem.valid
+    K = problem.kernel(xv)
+    errors = []
+    for seed in range(seeds):
+        transform = fitted(seed, m)
+        if features is None:
+            Z = transform(xv)
+            errors.append(relation_norm(K - Z @ Z.T, wv))
+        else:
+            errors.append(readout_error(problem, transform, d, K))
+    return errors
+
+
 def rff_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None) -> list[float]:
     r"""Errors of random Fourier features (:class:`sklearn.kernel_approximation.RBFSampler`), one per seed.
 
@@ -184,19 +205,9 @@ def rff_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int |
 
     if problem.gamma is None:
         raise ValueError(f"random Fourier features need the Gaussian kernel; got problem {problem.name!r}")
-    d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
-    m = d if features is None else check_int(features, "features", minimum=d)
-    xv, wv = problem.valid
-    K = problem.kernel(xv)
-    errors = []
-    for seed in range(seeds):
-        sampler = RBFSampler(gamma=problem.gamma, n_components=m, random_state=seed).fit(xv)
-        if features is None:
-            Z = sampler.transform(xv)
-            errors.append(relation_norm(K - Z @ Z.T, wv))
-        else:
-            errors.append(readout_error(problem, sampler.transform, d, K))
-    return errors
+    xv = problem.valid[0]
+    return _errors_per_seed(problem, d, seeds, features, lambda seed, m: RBFSampler(
+        gamma=problem.gamma, n_components=m, random_state=seed).fit(xv).transform)
 
 
 def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None) -> list[float]:
@@ -238,12 +249,8 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: 
     """
     from sklearn.kernel_approximation import Nystroem
 
-    d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
-    m = d if features is None else check_int(features, "features", minimum=d)
-    xv, wv = problem.valid
-    K = problem.kernel(xv)
-    errors = []
-    for seed in range(seeds):
+
+    def fitted(seed: int, m: int) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
         sample = problem.sample(np.random.default_rng(seed), 1000)
         if problem.name == "gaussian":  # sklearn's vectorised kernels: the same map, 100x faster
             nystroem = Nystroem(kernel="rbf", gamma=1 / (2 * LENGTHSCALE**2), n_components=m, random_state=seed)
@@ -252,13 +259,9 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: 
         else:
             nystroem = Nystroem(kernel=lambda a, b: problem.kernel(a[None, :], b[None, :])[0, 0], n_components=m,
                                 random_state=seed)
-        nystroem.fit(sample)
-        if features is None:
-            Z = nystroem.transform(xv)
-            errors.append(relation_norm(K - Z @ Z.T, wv))
-        else:
-            errors.append(readout_error(problem, nystroem.transform, d, K))
-    return errors
+        return nystroem.fit(sample).transform
+
+    return _errors_per_seed(problem, d, seeds, features, fitted)
 
 
 def readout_error(

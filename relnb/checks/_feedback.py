@@ -42,6 +42,7 @@ __all__ = [
     "close",
     "feature_matrix",
     "feature_pair",
+    "worst_entry",
 ]
 
 P = ParamSpec("P")
@@ -137,6 +138,13 @@ def answer_check(name: str, *answers: str) -> Callable[[Callable[P, Feedback]], 
         return wrapper
 
     return decorate
+
+
+def worst_entry(approx: NDArray[np.float64], target: NDArray[np.float64]) -> tuple[int, int, float]:
+    """Where :math:`|A_{ij} - T_{ij}|` is largest: ``(i, j, error)``, the entry a verdict names."""
+    error = np.abs(approx - target)
+    i, j = (int(k) for k in np.unravel_index(np.argmax(error), error.shape))
+    return i, j, float(error[i, j])
 
 
 def close(value: float, target: float, rtol: float) -> bool:

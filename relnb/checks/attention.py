@@ -19,9 +19,7 @@ __all__ = [
 ]
 
 
-@answer_check('temperatures (a dict {n: beta})', 'answers')
-
-
+@answer_check("temperatures (a dict {n: beta})", "answers")
 def check_min_beta(answers: Mapping[int, float] | None, gap: float, eps: float, *, rtol: float = 1e-6) -> Feedback:
     r"""Check :math:`\beta_{\min}(n, g, \varepsilon) = \frac1g \log\frac{(n-1)(1-\varepsilon)}{\varepsilon}` per ``n``.
 
@@ -54,9 +52,7 @@ def check_min_beta(answers: Mapping[int, float] | None, gap: float, eps: float, 
     return Feedback(True, "beta_min matches for n = " + ", ".join(str(n) for n in answers) + ".")
 
 
-@answer_check('smallest gap', 'answer')
-
-
+@answer_check("smallest gap", "answer")
 def check_smallest_gap(answer: float | None, utilities: ArrayLike, *, rtol: float = 1e-6) -> Feedback:
     r"""Check :math:`\eta = \min_{\text{instances}} (u_{(1)} - u_{(2)})`, the smallest gap between best and runner-up.
 
@@ -92,9 +88,7 @@ def check_smallest_gap(answer: float | None, utilities: ArrayLike, *, rtol: floa
     return Feedback(False, f"Your value {value:.6g} is {side} the smallest gap {exact:.6g}.")
 
 
-@answer_check('beta', 'beta')
-
-
+@answer_check("beta", "beta")
 def check_temperature(beta: float | None, scores: ArrayLike, eps: float, *, rtol: float = 0.01) -> Feedback:
     r"""Check an inverse temperature :math:`\beta` for one score vector: enough weight on the top key, not more.
 

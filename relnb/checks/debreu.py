@@ -30,9 +30,7 @@ __all__ = [
 ]
 
 
-@answer_check('utility', 'utility')
-
-
+@answer_check("utility", "utility")
 def check_utility(utility: ArrayLike | None, preorder: Preorder, *, item: str = "item") -> Feedback:
     r"""Check that :math:`u_i \le u_j \iff i \preccurlyeq j` for every pair, naming the first pair that fails.
 
@@ -66,9 +64,7 @@ def check_utility(utility: ArrayLike | None, preorder: Preorder, *, item: str = 
 _FILM_UTILITY = (3, 2, 0, 2, 3, 1)  # the critic's ranking of ex-debreu-hand-utility (the answer; not printed)
 
 
-@answer_check('matrix and utility', 'matrix', 'utility')
-
-
+@answer_check("matrix and utility", "matrix", "utility")
 def check_film_ranking(matrix: ArrayLike | None, utility: ArrayLike | None) -> Feedback:
     r"""Check the relation matrix and utility of the six films of the exercise "A utility by hand".
 
@@ -102,9 +98,7 @@ def check_film_ranking(matrix: ArrayLike | None, utility: ArrayLike | None) -> F
     return Feedback(True, "Your matrix is the critic's preorder and your utility represents it.")
 
 
-@answer_check('prediction (an index i)', 'answer')
-
-
+@answer_check("prediction (an index i)", "answer")
 def check_first_float_tie(answer: int | None, utility: Sequence[Fraction | int]) -> Feedback:
     r"""Check the first index :math:`i` where an exact increasing utility gets ``float(u[i]) == float(u[i + 1])``.
 
@@ -150,9 +144,7 @@ def check_first_float_tie(answer: int | None, utility: Sequence[Fraction | int])
     return Feedback(False, f"Your index {i} is negative; items are numbered from 0.")
 
 
-@answer_check('feature maps phi and psi', 'phi', 'psi')
-
-
+@answer_check("feature maps phi and psi", "phi", "psi")
 def check_nearest_key_features(
     phi: Callable[[np.ndarray], ArrayLike] | None, psi: Callable[[np.ndarray], ArrayLike] | None,
     target: Callable[[np.ndarray], np.ndarray], *, max_features: int | None = None,

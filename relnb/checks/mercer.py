@@ -21,9 +21,7 @@ __all__ = [
 ]
 
 
-@answer_check('two sums', 'trace', 'square_sum')
-
-
+@answer_check("two sums", "trace", "square_sum")
 def check_mercer_sums(
     trace: float | None, square_sum: float | None, kernel: Callable[[np.ndarray], np.ndarray],
     nodes: ArrayLike, weights: ArrayLike, *, rtol: float = 1e-3,
@@ -75,9 +73,7 @@ def check_mercer_sums(
                            f"{hint}.")
 
 
-@answer_check('allocation', 'allocation')
-
-
+@answer_check("allocation", "allocation")
 def check_allocation(
     allocation: ArrayLike | None, constants: ArrayLike, total: int, *, rtol: float = 0.01
 ) -> Feedback:
@@ -127,9 +123,7 @@ def check_allocation(
                            f"possible {best:.6g}: {hint}.")
 
 
-@answer_check('expected squared error', 'answer')
-
-
+@answer_check("expected squared error", "answer")
 def check_rff_expected_error(
     answer: float | None, d: int, profile: Callable[[np.ndarray], np.ndarray],
     nodes: ArrayLike, weights: ArrayLike, *, rtol: float = 1e-6,
@@ -173,9 +167,7 @@ def check_rff_expected_error(
                            "one feature's product, average over b, then over w, then integrate.")
 
 
-@answer_check('truncation error', 'answer')
-
-
+@answer_check("truncation error", "answer")
 def check_truncation_error(
     answer: float | None, expansion: MercerExpansion, d: int, *, rtol: float = 1e-6
 ) -> Feedback:

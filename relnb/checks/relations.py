@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from relnb._validation import as_float_array
-from relnb.checks._feedback import Feedback, answer_check, as_array, as_number, call_answer
+from relnb.checks._feedback import Feedback, answer_check, as_array, as_number, call_answer, worst_entry
 from relnb.gram import distance_to_psd_cone
 
 __all__ = [
@@ -18,9 +18,7 @@ __all__ = [
 ]
 
 
-@answer_check('distance', 'answer')
-
-
+@answer_check("distance", "answer")
 def check_psd_distance(
     answer: float | None, matrix: ArrayLike, *, weights: ArrayLike | None = None, rank: int | None = None,
     rtol: float = 1e-6,
@@ -61,9 +59,7 @@ def check_psd_distance(
     return Feedback(False, f"Your distance {value:.6g} is above the true minimum {exact.distance:.6g} {parts}: {hint}")
 
 
-@answer_check('feature matrices', 'features_x', 'features_y')
-
-
+@answer_check("feature matrices", "features_x", "features_y")
 def check_factorization(
     features_x: ArrayLike | None, features_y: ArrayLike | None, matrix: ArrayLike, *, atol: float = 1e-8
 ) -> Feedback:
@@ -84,18 +80,15 @@ def check_factorization(
     if fx.shape[1] != fy.shape[1]:
         return Feedback(False, f"phi has {fx.shape[1]} features but psi has {fy.shape[1]}: "
                                "an inner product needs the same d.")
-    error = np.abs(fx @ fy.T - r)
-    i, j = (int(k) for k in np.unravel_index(np.argmax(error), error.shape))
-    if error[i, j] > atol:
+    i, j, error = worst_entry(fx @ fy.T, r)
+    if error > atol:
         return Feedback(False, f"Entry ({i}, {j}): <phi(x_{i}), psi(y_{j})> = {float(fx[i] @ fy[j]):.6g} "
                                f"but the matrix has {r[i, j]:.6g}.")
     return Feedback(True, f"<phi(x_i), psi(y_j)> reproduces the {r.shape[0]} x {r.shape[1]} matrix with "
                           f"d = {fx.shape[1]} features (every entry within {atol:g}).")
 
 
-@answer_check('formula (a function of n)', 'formula')
-
-
+@answer_check("formula (a function of n)", "formula")
 def check_floor_formula(
     formula: Callable[[int], float] | None, relation: Callable[[np.ndarray], np.ndarray],
     *, sizes: tuple[int, ...] = (2, 3, 5, 10, 40), rtol: float = 1e-9,

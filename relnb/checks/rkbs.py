@@ -8,7 +8,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from relnb._validation import as_float_array
-from relnb.checks._feedback import Feedback, Wrong, answer_check, as_mapping, as_number, close, feature_pair
+from relnb.checks._feedback import (
+    Feedback,
+    Wrong,
+    answer_check,
+    as_mapping,
+    as_number,
+    close,
+    feature_pair,
+    worst_entry,
+)
 from relnb.gram import distance_to_psd_cone, l2_distance, relation_norm
 from relnb.schmidt import bernstein_approximation, schmidt_decomposition
 
@@ -19,9 +28,7 @@ __all__ = [
 ]
 
 
-@answer_check('feature maps phi and psi', 'phi', 'psi')
-
-
+@answer_check("feature maps phi and psi", "phi", "psi")
 def check_feature_maps(
     phi: Callable[[np.ndarray], ArrayLike] | None, psi: Callable[[np.ndarray], ArrayLike] | None,
     relation: Callable[[np.ndarray, np.ndarray], np.ndarray], *, max_features: int | None = None,
@@ -42,18 +49,15 @@ def check_feature_maps(
     x = np.linspace(low, high, grid)
     fx, fy = feature_pair(phi, psi, x, x, max_features)
     target = np.asarray(relation(x, x), dtype=float)
-    error = np.abs(fx @ fy.T - target)
-    i, j = (int(k) for k in np.unravel_index(np.argmax(error), error.shape))
-    if error[i, j] > atol:
+    i, j, error = worst_entry(fx @ fy.T, target)
+    if error > atol:
         return Feedback(False, f"At x = {x[i]:.3g}, y = {x[j]:.3g} your features give <phi(x), psi(y)> = "
                                f"{float(fx[i] @ fy[j]):.6g} but r(x, y) = {target[i, j]:.6g}.")
     return Feedback(True, f"<phi(x), psi(y)> = r(x, y) on a {grid} x {grid} grid of [{low:g}, {high:g}]^2 "
                           f"(every value within {atol:g}), with d = {fx.shape[1]} features.")
 
 
-@answer_check('symmetric floor', 'answer')
-
-
+@answer_check("symmetric floor", "answer")
 def check_symmetric_floor(
     answer: float | None, relation: Callable[[np.ndarray, np.ndarray], np.ndarray],
     nodes: ArrayLike, weights: ArrayLike, *, rtol: float = 1e-6,
@@ -89,9 +93,7 @@ def check_symmetric_floor(
                            "symmetric and antisymmetric parts, which are orthogonal.")
 
 
-@answer_check('errors (a dict {n: (bernstein, schmidt)})', 'errors')
-
-
+@answer_check("errors (a dict {n: (bernstein, schmidt)})", "errors")
 def check_bernstein_schmidt(
     errors: Mapping[int, Sequence[float]] | None, relation: Callable[[np.ndarray, np.ndarray], np.ndarray],
     nodes: ArrayLike, weights: ArrayLike, *, degrees: Sequence[int] = (4, 8, 16), rtol: float = 1e-3,
