@@ -1,8 +1,9 @@
 """relnb: the helper package of the book *Relations, kernels and attention*.
 
 The API rule: **modules are the API.** ``relnb`` re-exports its modules and the two calls every chapter makes
-first, :func:`start_chapter` and :func:`glue`; every other name is used through its module, which says where it
-lives: ``mercer.mercer_decomposition``, ``attention.min_beta``, ``plotting.plot_error_curves``,
+first, ``start_chapter`` and ``glue`` (:func:`relnb.reproducibility.start_chapter`,
+:func:`relnb.reproducibility.glue`); every other name is used through its module, which says where it lives:
+``mercer.mercer_decomposition``, ``attention.min_beta``, ``plotting.plot_error_curves``,
 ``relnb.checks.check_utility``. A chapter imports ``import relnb`` and ``from relnb import glue, <modules>``,
 and nothing else from the package. (Kernels and quadrature rules share names such as ``gaussian``; through
 their modules they never clash.)
@@ -41,7 +42,7 @@ module                     concept                                              
 =========================  =======================================================  =======
 
 Modules are imported on first use: ``import relnb`` loads neither torch nor matplotlib, and ``relnb.plotting``
-(pyplot) comes with the first figure; :func:`start_chapter` applies its style.
+(pyplot) comes with the first figure; :func:`relnb.reproducibility.start_chapter` applies its style.
 """
 
 from __future__ import annotations

@@ -31,6 +31,8 @@ __all__ = [
     "AsymmetricInnerProduct",
     "QueryKeyAttention",
     "SymmetricInnerProduct",
+    "order_model",
+    "retrieval_model",
     "spread_first_layer",
 ]
 
@@ -124,7 +126,7 @@ class MLP(nn.Module):
         r"""The last hidden layer and a constant, :math:`(h(x), 1)`, at points ``X``: shape (n, width + 1).
 
         These are the features the readout (the last layer, :math:`\phi = W_{L+1} h + b_{L+1}`) combines;
-        :func:`solve_readout` chooses it.
+        :func:`relnb.training.solve_readout` chooses it.
 
         Examples
         --------
@@ -213,7 +215,7 @@ class QueryKeyAttention(AsymmetricInnerProduct):
     :math:`\phi_k`: calling it gives the score matrix, so :func:`relnb.training.fit_relation` trains the
     score on a utility (``fit_relation(model, task.relation, ...)``), the one training routine of the book.
     The inverse temperature :math:`\beta` is not learned; it is chosen afterwards from the bound
-    (:func:`min_beta`), which is the same as folding it into :math:`\phi_q`.
+    (:func:`relnb.attention.min_beta`), which is the same as folding it into :math:`\phi_q`.
 
     Examples
     --------
@@ -240,7 +242,7 @@ class QueryKeyAttention(AsymmetricInnerProduct):
     def attention(
         self, queries: ArrayLike, keys: ArrayLike, values: ArrayLike, *, beta: float = 1.0
     ) -> AttentionResult:
-        """:func:`softmax_attention` with this model's feature maps (numpy in, numpy out)."""
+        """:func:`relnb.attention.softmax_attention` with this model's feature maps (numpy in, numpy out)."""
         return softmax_attention(queries, keys, values, beta=beta, phi_q=self.phi, phi_k=self.psi)
 
     def attend(

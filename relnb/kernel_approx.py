@@ -177,7 +177,7 @@ def rff_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int |
     - ``features=m``: :math:`m \ge d` features, then the best rank-:math:`d` readout
       :math:`\langle \Gamma^\top z, \Gamma^\top z\rangle` of :func:`relnb.readout.best_readout`, fitted on the
       training rule: the same budget (:math:`m` features before a rank-:math:`d` readout) and the same readout as
-      a network of width :math:`m - 1` (:func:`random_network_errors`).
+      a network of width :math:`m - 1` (:func:`relnb.training.random_network_errors`).
 
     Parameters
     ----------
@@ -221,8 +221,8 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: 
     - ``features=None`` (the standard usage): :math:`m = d` landmarks and the features' own inner product.
     - ``features=m``: :math:`m \ge d` landmarks, then the best rank-:math:`d` readout of
       :func:`relnb.readout.best_readout` fitted on the training rule (the same budget and readout as a network of
-      width :math:`m - 1`, :func:`random_network_errors`).  This is not the rank-:math:`d` Mercer truncation:
-      the span of :math:`k(\cdot, z_j)` does not contain the eigenfunctions, whatever the landmarks.
+      width :math:`m - 1`, :func:`relnb.training.random_network_errors`).  This is not the rank-:math:`d` Mercer
+      truncation: the span of :math:`k(\cdot, z_j)` does not contain the eigenfunctions, whatever the landmarks.
 
     Parameters
     ----------

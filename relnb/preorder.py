@@ -10,11 +10,12 @@ it is *complete* when any two items are comparable.  A *utility* represents it w
 On a finite set of :math:`n` items a preorder is an ``(n, n)`` boolean matrix
 :math:`R` with :math:`R_{ij}` true iff item :math:`i \preccurlyeq` item :math:`j`;
 :class:`Preorder` validates it (with a witness when a law fails) and computes
-utilities exactly.  The module-level functions carry the constructions of the
-continuous case: the dyadic utility over an enumerated dense set, Debreu's
-open-gap repair (:func:`gap_repair`), the measure-based utility
-:math:`u(y) = \mu\{z : z \prec y\}` (:func:`measure_utility`) and the
-lexicographic order (:func:`lexicographic_order`), which has no utility at all.
+utilities exactly.  The module-level functions carry the enumeration constructions
+behind Debreu's theorem: the dyadic utility over an enumerated dense set
+(:func:`dyadic_utility`), the midpoint embedding and Debreu's open-gap repair
+(:func:`gap_repair`).  The constructions on the continuum (the measure-based
+utility :math:`u(y) = \mu\{z : z \prec y\}`, the lexicographic order, which has
+no utility at all) are in :mod:`relnb.debreu`.
 
 Everything that decides an order is computed exactly: dyadic utilities are
 :class:`fractions.Fraction` values (float64 cannot separate :math:`2^{-n}` terms

@@ -551,7 +551,7 @@ class RetrievalReport:
         :math:`\delta < \eta / 2`).
     measured_beta : float
         The smallest :math:`\beta` at which every instance puts weight :math:`\ge 1 - \varepsilon` on
-        :math:`i^*` (:func:`required_beta`, maximised over the batch; ``nan`` if some argmax is wrong).
+        :math:`i^*` (:func:`relnb.attention.required_beta`, maximised over the batch; ``nan`` if some argmax is wrong).
     worst_weight : float
         :math:`\min` over the batch of :math:`\alpha_{i^*}` at ``bound_beta`` (``nan`` if that is ``nan``).
     eps : float

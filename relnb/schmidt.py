@@ -192,7 +192,7 @@ def schmidt_decomposition(
 
     A relation that jumps on the diagonal :math:`y = x` (such as :func:`relnb.relations.order`)
     needs a rule for :math:`\nu` whose panels end at the nodes of :math:`\mu`
-    (:func:`composite_legendre`); a plain product rule converges only like :math:`1/n`.
+    (:func:`relnb.quadrature.composite_legendre`); a plain product rule converges only like :math:`1/n`.
 
     Parameters
     ----------

@@ -440,7 +440,8 @@ def random_network_errors(
     :math:`(h, 1)` get the best rank-:math:`d` readout of :func:`relnb.readout.best_readout` on ``train`` (default:
     the problem's training rule; what :func:`relnb.training.solve_readout` sets), and the error is measured
     on the validation rule.
-    What training the hidden layers adds is the difference to :func:`fit_symmetric` with the same ``seed``.
+    What training the hidden layers adds is the difference to ``fit_symmetric`` (``benchmarks/problems.py``) with
+    the same ``seed``.
 
     Parameters
     ----------

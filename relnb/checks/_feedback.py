@@ -1,16 +1,16 @@
 r"""The answer-checking framework: a check raises, one decorator turns that into feedback in words.
 
 After Kaggle's learntools (``core/problem.py``, ``core/problem_view.py``): a check's body starts at its
-mathematics.  It reads the student's answer with :func:`as_number`, :func:`as_index`, :func:`as_array`,
-:func:`as_mapping` or :func:`call_answer`, which raise :class:`Wrong` with a sentence when the answer is
-malformed, and it raises :class:`Wrong` itself for a wrong answer.  The decorator :func:`answer_check`
+mathematics.  It reads the student's answer with ``as_number``, ``as_index``, ``as_array``,
+``as_mapping`` or ``call_answer``, which raise ``Wrong`` with a sentence when the answer is
+malformed, and it raises ``Wrong`` itself for a wrong answer.  The decorator ``answer_check``
 
 - returns "No answer yet" when an answer is ``None`` (the starter cells assign ``None``),
-- turns :class:`Wrong` into ``Feedback(False, message)``,
-- turns any other exception raised while the answer is handled into a :class:`Feedback` that names it,
+- turns ``Wrong`` into ``Feedback(False, message)``,
+- turns any other exception raised while the answer is handled into a ``Feedback`` that names it,
 
 so a check never raises on a student's answer.  Errors in the exercise's own data (the teacher's side) are
-raised as :class:`ExerciseError`, a ``ValueError`` the decorator lets through.
+raised as ``ExerciseError``, a ``ValueError`` the decorator lets through.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 r"""Every figure of the book: one style and the figure helpers, one module per chapter.
 
 This is the only place ``matplotlib`` is imported, and ``import relnb`` does not import it (POT's ``ot.plot``):
-a chapter uses ``relnb.plotting`` after :func:`relnb.start_chapter`, which applies the style.  Every helper
-takes its data first and everything else by keyword, ``helper(data, *, ax=None, ...)``, draws on ``ax`` when
-given one (a sequence of axes for the helpers with several panels), and returns ``(fig, ax)``
+a chapter uses ``relnb.plotting`` after :func:`relnb.reproducibility.start_chapter`, which applies the style.
+Every helper takes its data first and everything else by keyword, ``helper(data, *, ax=None, ...)``, draws on
+``ax`` when given one (a sequence of axes for the helpers with several panels), and returns ``(fig, ax)``
 (``(fig, axes)``).  Captions live in the chapter text.
 
 ===============================  ===========================================================  =========

@@ -42,5 +42,5 @@ BOOK_STYLE: dict[str, object] = {
 
 
 def use_book_style() -> None:
-    """Apply :data:`BOOK_STYLE` to matplotlib (called by :func:`relnb.reproducibility.start_chapter`)."""
+    """Apply ``BOOK_STYLE`` to matplotlib (called by :func:`relnb.reproducibility.start_chapter`)."""
     mpl.rcParams.update(BOOK_STYLE)

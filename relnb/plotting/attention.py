@@ -35,7 +35,7 @@ def plot_selection_error(
     points : mapping label -> (x, y), optional
         Drawn as small markers (e.g. random instances).
     vlines : mapping label -> x, optional
-        Vertical dashed lines (e.g. :func:`min_beta`).
+        Vertical dashed lines (e.g. :func:`relnb.attention.min_beta`).
 
     Returns
     -------

@@ -37,7 +37,7 @@ def plot_error_curves(
     r"""Errors against a size (rank :math:`d`, a degree, a width, a number of units), one curve per method.
 
     One rule for every error figure of the book: a curve whose label starts with ``"limit"``, ``"optimum"``
-    or ``"bound"`` (:data:`REFERENCE_PREFIXES`) is a reference, drawn as a line without markers (dashed for a
+    or ``"bound"`` (``REFERENCE_PREFIXES``) is a reference, drawn as a line without markers (dashed for a
     limit or optimum, dotted for a bound); every other curve is a measurement, drawn with markers.
 
     Parameters
