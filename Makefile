@@ -17,7 +17,7 @@ include numerics.env
 export $(shell sed -n 's/^\([A-Z_]*\)=.*/\1/p' numerics.env)
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-.PHONY: lock reader-test reader-test-lowest bench train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
+.PHONY: lock reader-test bench train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -66,11 +66,11 @@ book: $(STAMP) $(MATHJAX)  ## build the HTML book (strict: any warning fails)
 
 test: $(STAMP) $(MATHJAX)  ## everything CI checks
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test pdf-test student-test; \
+	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test pdf-test student-test reader-test; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 lint: $(STAMP)  ## ruff over relnb and tests; notebook code no wider than the page (79 characters)
-	$(VENV)/bin/ruff check relnb tests
+	$(VENV)/bin/ruff check relnb tests scripts benchmarks _ext
 	$(VENV)/bin/ruff check --line-length 79 --select E501 $(NOTEBOOKS)
 
 unit: $(STAMP)  ## unit, property and doctests of relnb
@@ -114,12 +114,12 @@ pdf-test: pdf  ## the PDF edition: no undefined references, no '??', results num
 	$(PY) -m pytest -q -m pdf tests/test_pdf.py
 
 train-mercer: $(STAMP)  ## re-run the Mercer chapter's training sweeps (~15 min) -> book/data/mercer_results.json
-	$(PY) scripts/train_mercer.py
+	$(PY) benchmarks/train_mercer.py
 
 # Not part of `make test`. BENCH_FLAGS=--skip-timings keeps the stored timings (saves ~7 min);
 # BENCH_FLAGS="--only retrieval" re-runs one benchmark. Then: make execute NOTEBOOKS=book/limits.ipynb
 bench: $(STAMP) $(MATHJAX)  ## benchmarks -> book/data/bench.json: trained vs optimum, baselines, retrieval, timings (~8 min)
-	$(PY) scripts/bench/run.py $(BENCH_FLAGS)
+	$(PY) benchmarks/run.py $(BENCH_FLAGS)
 
 student: $(STAMP) $(MATHJAX)  ## the student edition: no solutions (HTML in _build/student/html, notebooks in _build/student/notebooks)
 	rm -rf _build/student _build/student_src
@@ -132,6 +132,21 @@ student: $(STAMP) $(MATHJAX)  ## the student edition: no solutions (HTML in _bui
 
 student-test: student  ## no solution text, directive or cell survives in the student edition
 	$(PY) -m pytest -q -m student tests/test_student_edition.py
+
+# A reader's environment: relnb's wheel with the ranges of pyproject.toml in a fresh venv, the chapters alone
+# in a folder away from the checkout, relnb installed by each chapter's own first cell. Two environments, in
+# parallel: the newest releases the ranges admit, and every direct dependency at its lower bound.
+READER := _build/reader
+reader-test: $(STAMP)  ## every chapter from relnb's wheel in fresh venvs: newest releases and lower bounds (~6 min)
+	@rm -rf $(READER) && mkdir -p $(READER); start=$$(date +%s); \
+	$(PY) scripts/reader_test.py --workdir $(READER)/newest > $(READER)/newest.log 2>&1 & newest=$$!; \
+	low=0; $(PY) scripts/reader_test.py --lowest --workdir $(READER)/lowest > $(READER)/lowest.log 2>&1 || low=$$?; \
+	new=0; wait $$newest || new=$$?; \
+	for env in newest lowest; do echo "== $$env"; sed -n '/^{/,/^}/p' $(READER)/$$env.log; tail -n 1 $(READER)/$$env.log; done; \
+	if [ $$new -ne 0 ] || [ $$low -ne 0 ]; then \
+		echo "reader test failed: see $(READER)/newest.log and $(READER)/lowest.log"; \
+		tail -n 60 $(READER)/newest.log $(READER)/lowest.log; exit 1; fi; \
+	echo "reader test: both environments passed in $$(( $$(date +%s) - start )) s"
 
 execute: $(STAMP)  ## re-run every notebook in place from a fresh kernel (regenerates stored outputs)
 	for nb in $(NOTEBOOKS); do \

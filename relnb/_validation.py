@@ -19,11 +19,14 @@ __all__ = [
     "as_points",
     "check_finite",
     "check_int",
+    "check_open_unit",
     "check_positive",
     "check_probability_weights",
     "check_real",
     "check_square",
     "check_symmetric",
+    "points_pair",
+    "relation_values",
 ]
 
 
@@ -80,6 +83,26 @@ def as_points(value: ArrayLike, name: str, *, dim: int | None = None) -> NDArray
     return array
 
 
+def points_pair(X: ArrayLike, Y: ArrayLike | None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Validate the two point sets of a relation call ``r(X, Y=None)`` (``Y=None`` means ``X``).
+
+    Returns ``(n, m)`` and ``(k, m)`` float64 arrays with the same ``m``.
+
+    Examples
+    --------
+    >>> x, y = points_pair([0.0, 1.0], None)
+    >>> x.shape, y.shape
+    ((2, 1), (2, 1))
+    """
+    x = as_points(X, "X")
+    y = x if Y is None else as_points(Y, "Y")
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(
+            f"X and Y must be points of the same dimension; got X of shape {x.shape} and Y of shape {y.shape}"
+        )
+    return x, y
+
+
 def check_square(array: ArrayLike, name: str) -> NDArray[np.float64]:
     """A finite, real, square float64 matrix."""
     matrix = as_float_array(array, name, ndim=2)
@@ -128,6 +151,14 @@ def check_real(value: float, name: str) -> float:
     return value
 
 
+def check_open_unit(value: float, name: str) -> float:
+    """A real number strictly between 0 and 1 (a probability that is neither impossible nor certain)."""
+    p = check_real(value, name)
+    if not 0.0 < p < 1.0:
+        raise ValueError(f"{name} must satisfy 0 < {name} < 1; got {p}")
+    return p
+
+
 def check_int(value: int, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """An integer within ``[minimum, maximum]``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -152,3 +183,13 @@ def check_probability_weights(weights: ArrayLike, name: str, *, size: int | None
     if abs(total - 1.0) > 1e-10:
         raise ValueError(f"{name} must sum to 1 (a probability measure); got sum {total:.12g}")
     return w
+
+
+def relation_values(relation: object, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``relation(x, y)`` checked to be a finite float64 array of shape ``(len(x), len(y))``."""
+    if not callable(relation):
+        raise ValueError(f"relation must be callable as relation(X, Y); got {type(relation).__name__}")
+    value = as_float_array(relation(x, y), "relation(X, Y)")
+    if value.shape != (x.shape[0], y.shape[0]):
+        raise ValueError(f"relation(X, Y) must have shape {(x.shape[0], y.shape[0])}; got {value.shape}")
+    return value

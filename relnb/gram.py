@@ -26,6 +26,7 @@ is the Gram matrix of a network with one hidden layer of :math:`n` tanh units:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from relnb._validation import (
     check_probability_weights,
     check_square,
     check_symmetric,
+    relation_values,
 )
 
 if TYPE_CHECKING:  # torch is imported only by TanhInterpolant.to_mlp
@@ -50,6 +52,7 @@ __all__ = [
     "antisymmetric_part",
     "distance_to_psd_cone",
     "gram_matrix",
+    "l2_distance",
     "numerical_rank",
     "psd_projection",
     "relation_norm",
@@ -489,3 +492,44 @@ def sup_norm_gram_fit(kernel_matrix: ArrayLike, d: int, *, seed: int = 0, expone
         flat = scipy.optimize.minimize(objective, flat, args=(p,), jac=True, method="L-BFGS-B",
                                        options={"maxiter": max_iter}).x
     return flat.reshape(n, d)
+
+
+def l2_distance(
+    relation_a: Callable[..., ArrayLike],
+    relation_b: Callable[..., ArrayLike],
+    nodes_x: ArrayLike,
+    weights_x: ArrayLike,
+    nodes_y: ArrayLike,
+    weights_y: ArrayLike,
+) -> float:
+    r"""The :math:`L^2(\mu\otimes\nu)` distance of two relations on a product quadrature grid.
+
+    .. math::
+
+        \|r - s\|_{L^2(\mu\otimes\nu)} \approx \Big(\sum_{i,j} w_i v_j \big(r(x_i, y_j) - s(x_i, y_j)\big)^2\Big)^{1/2}.
+
+    Parameters
+    ----------
+    relation_a, relation_b : callable
+        ``relation(X, Y) -> (n, k)``: relations, Schmidt truncations
+        (``expansion.truncated``) or trained models (``model.relation``).
+    nodes_x, weights_x, nodes_y, weights_y : array_like
+        Quadrature rules of :math:`\mu` and :math:`\nu`, shapes (n, m), (n,), (k, m'), (k,).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from relnb.relations import order
+    >>> x, w = np.array([[0.25], [0.75]]), np.array([0.5, 0.5])
+    >>> l2_distance(order, lambda X, Y: np.zeros((len(X), len(Y))), x, w, x, w)
+    0.5
+    """
+    x = as_points(nodes_x, "nodes_x")
+    w = check_probability_weights(weights_x, "weights_x", size=x.shape[0])
+    y = as_points(nodes_y, "nodes_y")
+    v = check_probability_weights(weights_y, "weights_y", size=y.shape[0])
+    difference = relation_values(relation_a, x, y) - relation_values(relation_b, x, y)
+    return float(np.sqrt(np.einsum("i,j,ij->", w, v, difference**2)))

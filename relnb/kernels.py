@@ -28,8 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial.distance import cdist
 
-from relnb._validation import check_int, check_positive
-from relnb.relations import pairs
+from relnb._validation import check_int, check_positive, points_pair
 
 __all__ = ["brownian", "brownian_bridge", "gaussian", "laplace", "polynomial", "von_mises"]
 
@@ -77,7 +76,7 @@ def gaussian(X: ArrayLike, Y: ArrayLike | None = None, *, lengthscale: float = 1
     array([[1.      , 0.606531],
            [0.606531, 1.      ]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     ell = check_positive(lengthscale, "lengthscale")
     return np.exp(-cdist(x, y, "sqeuclidean") / (2.0 * ell**2))
 
@@ -111,7 +110,7 @@ def laplace(X: ArrayLike, Y: ArrayLike | None = None, *, lengthscale: float = 1.
     array([[1.      ],
            [0.367879]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     ell = check_positive(lengthscale, "lengthscale")
     return np.exp(-cdist(x, y, "euclidean") / ell)
 
@@ -143,7 +142,7 @@ def brownian(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
     array([[0.25, 0.25],
            [0.25, 1.  ]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     _one_dimensional(x, y, "brownian")
     _check_interval(x, "X", "brownian", 0.0, np.inf)
     _check_interval(y, "Y", "brownian", 0.0, np.inf)
@@ -176,7 +175,7 @@ def brownian_bridge(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.floa
     array([[0.25, 0.  ],
            [0.  , 0.  ]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     _one_dimensional(x, y, "brownian_bridge")
     _check_interval(x, "X", "brownian_bridge", 0.0, 1.0)
     _check_interval(y, "Y", "brownian_bridge", 0.0, 1.0)
@@ -216,7 +215,7 @@ def von_mises(X: ArrayLike, Y: ArrayLike | None = None, *, kappa: float = 1.0) -
     array([[2.718282, 0.367879],
            [0.367879, 2.718282]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     _one_dimensional(x, y, "von_mises")
     k = check_positive(kappa, "kappa")
     return np.exp(k * np.cos(x[:, 0][:, None] - y[:, 0][None, :]))
@@ -254,7 +253,7 @@ def polynomial(X: ArrayLike, Y: ArrayLike | None = None, *, degree: int = 2, c: 
            [ 1.,  4.,  9.],
            [ 1.,  9., 25.]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     p = check_int(degree, "degree", minimum=1)
     offset = check_positive(c, "c", strict=False)
     return (x @ y.T + offset) ** p

@@ -23,9 +23,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import roots_hermitenorm, roots_legendre
 
-from relnb._validation import check_int, check_positive, check_probability_weights, check_real
+from relnb._validation import as_float_array, check_int, check_positive, check_probability_weights, check_real
 
-__all__ = ["circle", "gaussian", "gaussian_legendre", "product_weights", "uniform"]
+__all__ = [
+    "circle",
+    "composite_legendre",
+    "gaussian",
+    "gaussian_legendre",
+    "product_weights",
+    "split_rule",
+    "tensor_rule",
+    "uniform",
+]
 
 Rule = tuple[NDArray[np.float64], NDArray[np.float64]]
 
@@ -219,3 +228,146 @@ def product_weights(weights_x: ArrayLike, weights_y: ArrayLike | None = None) ->
     w = check_probability_weights(weights_x, "weights_x")
     v = w if weights_y is None else check_probability_weights(weights_y, "weights_y")
     return np.outer(w, v)
+
+
+def tensor_rule(n: int, box: tuple[float, float], dim: int) -> Rule:
+    r"""The product of ``dim`` copies of :func:`uniform` on ``box``: :math:`n^{\mathrm{dim}}` nodes in the cube.
+
+    .. math::
+
+        \int_{[a, b]^m} f\, d\mu \approx \sum_{i_1, \dots, i_m} w_{i_1} \cdots w_{i_m}\,
+        f(x_{i_1}, \dots, x_{i_m}),
+
+    where :math:`(x_i, w_i)` is the ``n``-node rule :func:`uniform` of :math:`[a, b]` = ``box`` and
+    :math:`m` = ``dim``.  The retrieval tasks' ``grid`` and the benchmarks use it.
+
+    Parameters
+    ----------
+    n : int
+        Nodes per axis.
+    box : (float, float)
+        The interval :math:`[a, b]`.
+    dim : int
+        The dimension :math:`m \ge 1`.
+
+    Returns
+    -------
+    nodes : numpy.ndarray, shape (n**dim, dim)
+    weights : numpy.ndarray, shape (n**dim,)
+        Positive, summing to 1.
+
+    Examples
+    --------
+    >>> x, w = tensor_rule(3, (0.0, 1.0), 2)
+    >>> x.shape, round(float(w.sum()), 12)
+    ((9, 2), 1.0)
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    if len(box) != 2:
+        raise ValueError(f"box must be a pair (low, high); got {box!r}")
+    nodes, weights = uniform(n, box[0], box[1])
+    grids = np.meshgrid(*([nodes[:, 0]] * dim), indexing="ij")
+    points = np.stack([g.ravel() for g in grids], axis=1)
+    w = weights
+    for _ in range(dim - 1):
+        w = np.outer(w, weights).ravel()
+    return points, w
+
+
+def composite_legendre(breakpoints: ArrayLike, order: int = 2) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Composite Gauss--Legendre rule for the uniform probability measure, with given panel ends.
+
+    For breakpoints :math:`t_0 < t_1 < \dots < t_P`,
+
+    .. math::
+
+        \frac{1}{t_P - t_0} \int_{t_0}^{t_P} g(y)\, dy
+        \approx \sum_{p=1}^{P} \sum_{q=1}^{Q} v_{pq}\, g(y_{pq}),
+
+    with :math:`Q` = ``order`` Gauss--Legendre nodes :math:`y_{pq}` in each panel
+    :math:`[t_{p-1}, t_p]` (exact on each panel for polynomials of degree :math:`2Q - 1`).
+    Its use: with the breakpoints :math:`0, x_1, \dots, x_n, 1` at the nodes of the
+    rule of :math:`\mu`, every partial integral :math:`\int_0^{x_i} g\, dy` is a sum of
+    whole panels, so a relation that jumps on the diagonal :math:`y = x` is
+    integrated on the product grid as accurately as a smooth one.
+
+    Parameters
+    ----------
+    breakpoints : array_like, shape (P + 1,)
+        Strictly increasing panel ends.
+    order : int
+        Nodes per panel :math:`Q \ge 1`.
+
+    Returns
+    -------
+    nodes : numpy.ndarray, shape (P * Q, 1)
+    weights : numpy.ndarray, shape (P * Q,)
+        Positive, summing to 1.
+
+    Examples
+    --------
+    >>> y, v = composite_legendre([0.0, 0.3, 1.0], order=2)
+    >>> y.shape, round(float(v.sum()), 12), round(float(v @ y[:, 0] ** 3), 12)
+    ((4, 1), 1.0, 0.25)
+    """
+    t = as_float_array(breakpoints, "breakpoints", ndim=1)
+    q = check_int(order, "order", minimum=1)
+    if t.shape[0] < 2:
+        raise ValueError(f"breakpoints must contain at least 2 points (one panel); got {t.shape[0]}")
+    steps = np.diff(t)
+    if (steps <= 0).any():
+        i = int(np.argmax(steps <= 0))
+        raise ValueError(
+            f"breakpoints must be strictly increasing; "
+            f"got breakpoints[{i}] = {t[i]} >= breakpoints[{i + 1}] = {t[i + 1]}"
+        )
+    s, c = roots_legendre(q)
+    nodes = (t[:-1, None] + steps[:, None] * (s[None, :] + 1.0) / 2.0).ravel()
+    weights = (steps[:, None] * c[None, :] / 2.0).ravel() / (t[-1] - t[0])
+    return nodes[:, None], weights / weights.sum()
+
+
+def split_rule(
+    nodes: int, order: int = 2
+) -> tuple[NDArray[np.float64], NDArray[np.float64],
+           NDArray[np.float64], NDArray[np.float64]]:
+    r"""A product rule for relations that jump on the diagonal of the square.
+
+    Gauss--Legendre nodes :math:`x_1 < \dots < x_n` with weights :math:`w_i`
+    for :math:`\mu`, and for :math:`\nu` the composite rule of
+    :func:`composite_legendre` with breakpoints :math:`0, x_1, \dots, x_n, 1`
+    (``order`` nodes :math:`y_j` per panel, weights :math:`v_j`), both for
+    the uniform measure.  Then for every :math:`i` and every :math:`g`,
+
+    .. math::
+
+        \sum_{j:\, y_j < x_i} v_j\, g(y_j) \;\text{ is the rule applied to }
+        \int_0^{x_i} g(y)\, dy
+
+    on whole panels, so for :math:`r(x, y) = \mathbf 1\{y < x\}` the inner sums
+    :math:`\sum_j v_j\, r(x_i, y_j)\, h(y_j)` are exact whenever :math:`h` is a
+    polynomial of degree :math:`\le 2\,\text{order} - 1` on each panel.
+
+    Parameters
+    ----------
+    nodes : int
+        :math:`n \ge 1` Gauss--Legendre nodes for :math:`\mu`.
+    order : int
+        Nodes per panel of the rule for :math:`\nu`.
+
+    Returns
+    -------
+    x, w, y, v : numpy.ndarray
+        Shapes (n, 1), (n,), ((n + 1) * order, 1), ((n + 1) * order,).
+
+    Examples
+    --------
+    >>> from relnb.relations import order as order_relation
+    >>> x, w, y, v = split_rule(5)
+    >>> bool(np.allclose(order_relation(x, y) @ v, x[:, 0]))  # int_0^x dy
+    True
+    """
+    n = check_int(nodes, "nodes", minimum=1)
+    x, w = uniform(n)
+    y, v = composite_legendre(np.r_[0.0, x[:, 0], 1.0], order=order)
+    return x, w, y, v

@@ -12,29 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_points, check_positive
+from relnb._validation import check_positive, points_pair
 
-__all__ = ["neg_squared_distance", "order", "pairs", "soft_order"]
-
-
-def pairs(X: ArrayLike, Y: ArrayLike | None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Validate the two point sets of a relation call (``Y=None`` means ``X``).
-
-    Returns ``(n, m)`` and ``(k, m)`` float64 arrays with the same ``m``.
-
-    Examples
-    --------
-    >>> x, y = pairs([0.0, 1.0], None)
-    >>> x.shape, y.shape
-    ((2, 1), (2, 1))
-    """
-    x = as_points(X, "X")
-    y = x if Y is None else as_points(Y, "Y")
-    if x.shape[1] != y.shape[1]:
-        raise ValueError(
-            f"X and Y must be points of the same dimension; got X of shape {x.shape} and Y of shape {y.shape}"
-        )
-    return x, y
+__all__ = ["neg_squared_distance", "order", "soft_order"]
 
 
 def order(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
@@ -63,7 +43,7 @@ def order(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
     array([[0., 0.],
            [1., 0.]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     if x.shape[1] != 1:
         raise ValueError(f"order is a relation on the real line: points must have 1 column; got shape {x.shape}")
     return (y[:, 0][None, :] < x[:, 0][:, None]).astype(np.float64)
@@ -87,7 +67,7 @@ def neg_squared_distance(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np
     array([[-0., -4.],
            [-4., -0.]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     diff = x[:, None, :] - y[None, :, :]
     return -np.einsum("ijk,ijk->ij", diff, diff)
 
@@ -124,7 +104,7 @@ def soft_order(X: ArrayLike, Y: ArrayLike | None = None, *, beta: float = 10.0) 
     array([[0.5   , 0.1192],
            [0.8808, 0.5   ]])
     """
-    x, y = pairs(X, Y)
+    x, y = points_pair(X, Y)
     if x.shape[1] != 1:
         raise ValueError(f"soft_order is a relation on the real line: points must have 1 column; got shape {x.shape}")
     b = check_positive(beta, "beta")

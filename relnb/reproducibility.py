@@ -16,7 +16,6 @@ import numpy as np
 import torch
 
 from relnb._validation import check_int
-from relnb.plotting import use_book_style
 
 __all__ = ["THREADS_VARIABLE", "glue", "start_chapter"]
 
@@ -55,6 +54,8 @@ def start_chapter(seed: int = 0) -> np.random.Generator:
     torch.set_num_threads(int(threads))
     torch.manual_seed(seed)
     np.set_printoptions(precision=6, suppress=True)
+    from relnb.plotting import use_book_style  # matplotlib loads with the first chapter, not with `import relnb`
+
     use_book_style()
     return np.random.default_rng(seed)
 

@@ -162,9 +162,12 @@ class RKBSPair:
         r""":math:`\psi(y_j)`, shape (k, d)."""
         return self._features(self.psi, y, "y")
 
-    def kernel(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
-        r"""The reproducing kernel :math:`K(x_i, y_j) = \langle \phi(x_i), \psi(y_j) \rangle`, shape (n, k)."""
-        fx, fy = self.features_x(x), self.features_y(y)
+    def kernel(self, x: ArrayLike, y: ArrayLike | None = None) -> NDArray[np.float64]:
+        r"""The reproducing kernel :math:`K(x_i, y_j) = \langle \phi(x_i), \psi(y_j) \rangle`, shape (n, k).
+
+        ``y=None`` means ``y = x``, as for every relation of the package.
+        """
+        fx, fy = self.features_x(x), self.features_y(x if y is None else y)
         if fx.shape[1] != fy.shape[1]:
             raise ValueError(f"phi and psi must map into the same R^d; got d = {fx.shape[1]} and {fy.shape[1]}")
         return fx @ fy.T

@@ -23,31 +23,29 @@ kernel and :math:`\nu = \mu` it is Mercer's expansion.  See the chapter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import polygamma, roots_legendre
+from scipy.special import polygamma
 
-from relnb._validation import as_float_array, as_points, check_int, check_positive, check_probability_weights
+from relnb._validation import (
+    as_points,
+    check_int,
+    check_positive,
+    check_probability_weights,
+    relation_values,
+)
 
 __all__ = [
     "SchmidtExpansion",
     "bernstein_approximation",
     "bernstein_error_bound",
     "bernstein_networks",
-    "composite_legendre",
-    "l2_distance",
     "order_schmidt",
-    "plot_errors",
-    "plot_singular_functions",
     "schmidt_decomposition",
-    "split_rule",
-    "spread_first_layer",
 ]
 
 Relation = Callable[..., NDArray[np.float64]]
@@ -58,16 +56,6 @@ def _name(relation: object) -> str:
     """A printable name for a relation, without memory addresses."""
     name = getattr(relation, "__name__", None) or getattr(getattr(relation, "func", None), "__name__", None)
     return name if name else type(relation).__name__
-
-
-def _evaluate(relation: Relation, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``relation(x, y)`` checked to be a finite float64 array of shape ``(len(x), len(y))``."""
-    if not callable(relation):
-        raise ValueError(f"relation must be callable as relation(X, Y); got {type(relation).__name__}")
-    value = as_float_array(relation(x, y), "relation(X, Y)")
-    if value.shape != (x.shape[0], y.shape[0]):
-        raise ValueError(f"relation(X, Y) must have shape {(x.shape[0], y.shape[0])}; got {value.shape}")
-    return value
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -138,9 +126,12 @@ class SchmidtExpansion:
         r"""The balanced right feature map :math:`\psi_k(y) = \sqrt{\sigma_k}\, b_k(y)`, shape (k, d)."""
         return self.right(y) * np.sqrt(self.singular_values)
 
-    def truncated(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
-        r"""The rank-:math:`d` relation :math:`r_d(x_i, y_j) = \langle \phi(x_i), \psi(y_j) \rangle`, shape (n, k)."""
-        return self.features_x(x) @ self.features_y(y).T
+    def truncated(self, x: ArrayLike, y: ArrayLike | None = None) -> NDArray[np.float64]:
+        r"""The rank-:math:`d` relation :math:`r_d(x_i, y_j) = \langle \phi(x_i), \psi(y_j) \rangle`, shape (n, k).
+
+        ``y=None`` means ``y = x``, as for every relation of the package.
+        """
+        return self.features_x(x) @ self.features_y(x if y is None else y).T
 
     def tail_l2(self, d: int | None = None) -> float:
         r"""The Eckart--Young limit :math:`(\sum_{k > d} \sigma_k^2)^{1/2}` (default :math:`d` = ``rank``).
@@ -201,7 +192,7 @@ def schmidt_decomposition(
 
     A relation that jumps on the diagonal :math:`y = x` (such as :func:`relnb.relations.order`)
     needs a rule for :math:`\nu` whose panels end at the nodes of :math:`\mu`
-    (:func:`composite_legendre`); a plain product rule converges only like :math:`1/n`.
+    (:func:`relnb.quadrature.composite_legendre`); a plain product rule converges only like :math:`1/n`.
 
     Parameters
     ----------
@@ -234,7 +225,7 @@ def schmidt_decomposition(
     y = as_points(nodes_y, "nodes_y")
     v = check_probability_weights(weights_y, "weights_y", size=y.shape[0])
     d = check_int(rank, "rank", minimum=1, maximum=min(x.shape[0], y.shape[0]))
-    R = _evaluate(relation, x, y)
+    R = relation_values(relation, x, y)
     root_w, root_v = np.sqrt(w), np.sqrt(v)
     U, s, Vt = np.linalg.svd(root_w[:, None] * R * root_v[None, :], full_matrices=False)
     tol = max(R.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0)
@@ -254,10 +245,10 @@ def schmidt_decomposition(
     coef_right = root_w[:, None] * U / sigma  # b(y) = r(x_nodes, y).T @ coef_right
 
     def left_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
-        return _evaluate(relation, points, y) @ coef_left[:, :r]
+        return relation_values(relation, points, y) @ coef_left[:, :r]
 
     def right_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
-        return _evaluate(relation, x, points).T @ coef_right[:, :r]
+        return relation_values(relation, x, points).T @ coef_right[:, :r]
 
     return SchmidtExpansion(
         singular_values=sigma,
@@ -327,219 +318,9 @@ def order_schmidt(rank: int) -> SchmidtExpansion:
     )
 
 
-def composite_legendre(breakpoints: ArrayLike, order: int = 2) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    r"""Composite Gauss--Legendre rule for the uniform probability measure, with given panel ends.
-
-    For breakpoints :math:`t_0 < t_1 < \dots < t_P`,
-
-    .. math::
-
-        \frac{1}{t_P - t_0} \int_{t_0}^{t_P} g(y)\, dy
-        \approx \sum_{p=1}^{P} \sum_{q=1}^{Q} v_{pq}\, g(y_{pq}),
-
-    with :math:`Q` = ``order`` Gauss--Legendre nodes :math:`y_{pq}` in each panel
-    :math:`[t_{p-1}, t_p]` (exact on each panel for polynomials of degree :math:`2Q - 1`).
-    Its use: with the breakpoints :math:`0, x_1, \dots, x_n, 1` at the nodes of the
-    rule of :math:`\mu`, every partial integral :math:`\int_0^{x_i} g\, dy` is a sum of
-    whole panels, so a relation that jumps on the diagonal :math:`y = x` is
-    integrated on the product grid as accurately as a smooth one.
-
-    Parameters
-    ----------
-    breakpoints : array_like, shape (P + 1,)
-        Strictly increasing panel ends.
-    order : int
-        Nodes per panel :math:`Q \ge 1`.
-
-    Returns
-    -------
-    nodes : numpy.ndarray, shape (P * Q, 1)
-    weights : numpy.ndarray, shape (P * Q,)
-        Positive, summing to 1.
-
-    Examples
-    --------
-    >>> y, v = composite_legendre([0.0, 0.3, 1.0], order=2)
-    >>> y.shape, round(float(v.sum()), 12), round(float(v @ y[:, 0] ** 3), 12)
-    ((4, 1), 1.0, 0.25)
-    """
-    t = as_float_array(breakpoints, "breakpoints", ndim=1)
-    q = check_int(order, "order", minimum=1)
-    if t.shape[0] < 2:
-        raise ValueError(f"breakpoints must contain at least 2 points (one panel); got {t.shape[0]}")
-    steps = np.diff(t)
-    if (steps <= 0).any():
-        i = int(np.argmax(steps <= 0))
-        raise ValueError(
-            f"breakpoints must be strictly increasing; "
-            f"got breakpoints[{i}] = {t[i]} >= breakpoints[{i + 1}] = {t[i + 1]}"
-        )
-    s, c = roots_legendre(q)
-    nodes = (t[:-1, None] + steps[:, None] * (s[None, :] + 1.0) / 2.0).ravel()
-    weights = (steps[:, None] * c[None, :] / 2.0).ravel() / (t[-1] - t[0])
-    return nodes[:, None], weights / weights.sum()
-
-
-def split_rule(
-    nodes: int, order: int = 2
-) -> tuple[NDArray[np.float64], NDArray[np.float64],
-           NDArray[np.float64], NDArray[np.float64]]:
-    r"""A product rule for relations that jump on the diagonal of the square.
-
-    Gauss--Legendre nodes :math:`x_1 < \dots < x_n` with weights :math:`w_i`
-    for :math:`\mu`, and for :math:`\nu` the composite rule of
-    :func:`composite_legendre` with breakpoints :math:`0, x_1, \dots, x_n, 1`
-    (``order`` nodes :math:`y_j` per panel, weights :math:`v_j`), both for
-    the uniform measure.  Then for every :math:`i` and every :math:`g`,
-
-    .. math::
-
-        \sum_{j:\, y_j < x_i} v_j\, g(y_j) \;\text{ is the rule applied to }
-        \int_0^{x_i} g(y)\, dy
-
-    on whole panels, so for :math:`r(x, y) = \mathbf 1\{y < x\}` the inner sums
-    :math:`\sum_j v_j\, r(x_i, y_j)\, h(y_j)` are exact whenever :math:`h` is a
-    polynomial of degree :math:`\le 2\,\text{order} - 1` on each panel.
-
-    Parameters
-    ----------
-    nodes : int
-        :math:`n \ge 1` Gauss--Legendre nodes for :math:`\mu`.
-    order : int
-        Nodes per panel of the rule for :math:`\nu`.
-
-    Returns
-    -------
-    x, w, y, v : numpy.ndarray
-        Shapes (n, 1), (n,), ((n + 1) * order, 1), ((n + 1) * order,).
-
-    Examples
-    --------
-    >>> from relnb.relations import order as order_relation
-    >>> x, w, y, v = split_rule(5)
-    >>> bool(np.allclose(order_relation(x, y) @ v, x[:, 0]))  # int_0^x dy
-    True
-    """
-    from relnb.quadrature import uniform
-
-    n = check_int(nodes, "nodes", minimum=1)
-    x, w = uniform(n)
-    y, v = composite_legendre(np.r_[0.0, x[:, 0], 1.0], order=order)
-    return x, w, y, v
-
-
-def l2_distance(
-    relation_a: Relation,
-    relation_b: Relation,
-    nodes_x: ArrayLike,
-    weights_x: ArrayLike,
-    nodes_y: ArrayLike,
-    weights_y: ArrayLike,
-) -> float:
-    r"""The :math:`L^2(\mu\otimes\nu)` distance of two relations on a product quadrature grid.
-
-    .. math::
-
-        \|r - s\|_{L^2(\mu\otimes\nu)} \approx \Big(\sum_{i,j} w_i v_j \big(r(x_i, y_j) - s(x_i, y_j)\big)^2\Big)^{1/2}.
-
-    Parameters
-    ----------
-    relation_a, relation_b : callable
-        ``relation(X, Y) -> (n, k)``: relations, Schmidt truncations
-        (``expansion.truncated``) or trained models (``model.relation``).
-    nodes_x, weights_x, nodes_y, weights_y : array_like
-        Quadrature rules of :math:`\mu` and :math:`\nu`, shapes (n, m), (n,), (k, m'), (k,).
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> from relnb.relations import order
-    >>> x, w = np.array([[0.25], [0.75]]), np.array([0.5, 0.5])
-    >>> l2_distance(order, lambda X, Y: np.zeros((len(X), len(Y))), x, w, x, w)
-    0.5
-    """
-    x = as_points(nodes_x, "nodes_x")
-    w = check_probability_weights(weights_x, "weights_x", size=x.shape[0])
-    y = as_points(nodes_y, "nodes_y")
-    v = check_probability_weights(weights_y, "weights_y", size=y.shape[0])
-    difference = _evaluate(relation_a, x, y) - _evaluate(relation_b, x, y)
-    return float(np.sqrt(np.einsum("i,j,ij->", w, v, difference**2)))
-
-
 # ---------------------------------------------------------------------------
 # Training design: hidden features that can resolve the singular functions
 # ---------------------------------------------------------------------------
-
-
-def spread_first_layer(mlp: Any, low: ArrayLike, high: ArrayLike, *, scale: float, seed: int) -> Any:
-    r"""Re-initialise the first layer of an MLP so that its units switch all over a box.
-
-    Unit :math:`i` of the first layer computes :math:`\sigma(\langle s_i, x - c_i \rangle)` with
-
-    .. math::
-
-        s_i \sim N(0, \text{scale}^2 I_m), \qquad c_i \sim \text{Uniform}([\text{low}, \text{high}]),
-
-    i.e. weight :math:`s_i` and bias :math:`-\langle s_i, c_i \rangle`.  PyTorch's default
-    initialisation (weights and biases uniform in :math:`[-1, 1]` for a 1-D input) gives
-    slow units that switch near the origin: their span is numerically a space of
-    low-degree polynomials, far from features such as :math:`\sin(48 x)`.  The
-    slopes set the finest scale the features resolve; too steep and the hidden
-    features interpolate the training nodes with wiggles in between.
-
-    Parameters
-    ----------
-    mlp : relnb.inner_product.MLP
-        Modified in place and returned.
-    low, high : array_like, shape (m,) or scalars
-        Corners of the box of inputs.
-    scale : float
-        Standard deviation of the slopes (inverse length scale of the units).
-    seed : int
-        Seed of the private torch generator (global state untouched).
-
-    Returns
-    -------
-    relnb.inner_product.MLP
-
-    Examples
-    --------
-    >>> from relnb.inner_product import MLP
-    >>> phi = spread_first_layer(MLP(1, 2, width=8, seed=0), 0.0, 1.0, scale=10.0, seed=0)
-    >>> centres = -phi.net[0].bias.detach().numpy() / phi.net[0].weight.detach().numpy()[:, 0]
-    >>> bool(((0 <= centres) & (centres <= 1)).all())
-    True
-    """
-    import torch
-
-    first = _first_linear(mlp)
-    m = first.weight.shape[1]
-    lo = np.broadcast_to(as_float_array(low, "low"), (m,)).copy()
-    hi = np.broadcast_to(as_float_array(high, "high"), (m,)).copy()
-    if (hi <= lo).any():
-        raise ValueError(f"low must be < high in every coordinate; got low={lo.tolist()} and high={hi.tolist()}")
-    s = check_positive(scale, "scale")
-    generator = torch.Generator().manual_seed(check_int(seed, "seed", minimum=0))
-    dtype = first.weight.dtype
-    slopes = s * torch.randn(first.weight.shape, generator=generator, dtype=torch.float64)
-    u = torch.rand(first.weight.shape, generator=generator, dtype=torch.float64)
-    centres = torch.as_tensor(lo) + torch.as_tensor(hi - lo) * u
-    with torch.no_grad():
-        first.weight.copy_(slopes.to(dtype))
-        first.bias.copy_((-(slopes * centres).sum(dim=1)).to(dtype))
-    return mlp
-
-
-def _first_linear(mlp: Any) -> Any:
-    """The first ``nn.Linear`` of an :class:`~relnb.inner_product.MLP` (validated)."""
-    from relnb.inner_product import MLP
-
-    if not isinstance(mlp, MLP):
-        raise ValueError(f"mlp must be a relnb.inner_product.MLP; got {type(mlp).__name__}")
-    return mlp.net[0]
 
 
 def bernstein_approximation(relation: Relation, degree: int) -> Relation:
@@ -583,7 +364,7 @@ def bernstein_approximation(relation: Relation, degree: int) -> Relation:
 
     n = check_int(degree, "degree", minimum=1)
     grid = np.arange(n + 1) / n
-    coefficients = _evaluate(relation, grid[:, None], grid[:, None])
+    coefficients = relation_values(relation, grid[:, None], grid[:, None])
     i = np.arange(n + 1)
 
     def basis(points: ArrayLike, name: str) -> NDArray[np.float64]:
@@ -730,7 +511,7 @@ def bernstein_networks(
     n = check_int(degree, "degree", minimum=1)
     m = check_int(units, "units", minimum=1)
     grid = np.arange(n + 1) / n
-    samples = _evaluate(relation, grid[:, None], grid[:, None])
+    samples = relation_values(relation, grid[:, None], grid[:, None])
     knots = np.arange(m + 1) / m
     basis = binom.pmf(np.arange(n + 1)[None, :], n, knots[:, None])
     phi = _relu_interpolant(knots, basis)
@@ -760,100 +541,3 @@ def _relu_interpolant(knots: NDArray[np.float64],
         last.weight.copy_(torch.as_tensor(jumps.T.copy()))
         last.bias.copy_(torch.as_tensor(values[0]))
     return net
-
-
-def plot_errors(
-    curves: Mapping[str, tuple[ArrayLike, ArrayLike]],
-    *,
-    xlabel: str,
-    ylabel: str = "$L^2$ error",
-    title: str,
-    logx: bool = False,
-    ax: Axes | None = None,
-) -> tuple[Figure, Axes]:
-    r"""Errors against a size (rank :math:`d`, degree :math:`n`, ...), one line per curve, log scale in :math:`y`.
-
-    Curves whose label starts with ``"limit"`` or ``"bound"`` are drawn as lines without markers
-    (the reference), the others with markers (the measurements).
-
-    Parameters
-    ----------
-    curves : mapping of label -> (sizes, errors)
-    xlabel, ylabel, title : str
-    logx : bool
-        Logarithmic :math:`x` axis as well (for rates :math:`n^{-a}`).
-    ax : matplotlib Axes, optional
-
-    Returns
-    -------
-    (fig, ax)
-    """
-    import matplotlib.pyplot as plt
-
-    if not curves:
-        raise ValueError("curves must contain at least one curve; got an empty mapping")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5.5, 3.6))
-    else:
-        fig = ax.figure
-    markers = iter("osD^vP*")
-    for label, (sizes, errors) in curves.items():
-        s = as_float_array(sizes, f"sizes of {label!r}", ndim=1)
-        e = as_float_array(errors, f"errors of {label!r}", ndim=1)
-        if s.shape != e.shape:
-            raise ValueError(f"curve {label!r} must have as many sizes as errors; got {s.shape} and {e.shape}")
-        if label.startswith(("limit", "bound")):
-            ax.plot(s, e, linestyle="--" if label.startswith("bound") else "-", label=label)
-        else:
-            ax.plot(s, e, marker=next(markers, "o"), linestyle="none", markersize=6, label=label)
-    ax.set_yscale("log")
-    if logx:
-        ax.set_xscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend()
-    fig.tight_layout()
-    return fig, ax
-
-
-def plot_singular_functions(
-    expansions: Mapping[str, SchmidtExpansion], points: ArrayLike, *, count: int = 3
-) -> tuple[Figure, NDArray[Any]]:
-    r"""The first singular functions :math:`a_k` (left panel) and :math:`b_k` (right panel) of expansions.
-
-    The first expansion is drawn with solid lines, the others dashed on top of it,
-    so that a numerical expansion can be compared with a closed form.
-
-    Parameters
-    ----------
-    expansions : mapping of label -> SchmidtExpansion
-    points : array_like, shape (n,) or (n, 1)
-        Where to evaluate (one-dimensional inputs).
-    count : int
-        How many singular functions to draw.
-
-    Returns
-    -------
-    (fig, axes)
-    """
-    import matplotlib.pyplot as plt
-
-    if not expansions:
-        raise ValueError("expansions must contain at least one expansion; got an empty mapping")
-    t = as_points(points, "points", dim=1)
-    k = check_int(count, "count", minimum=1, maximum=min(e.rank for e in expansions.values()))
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
-    for style, (label, expansion) in zip(("-", "--", ":"), expansions.items(), strict=False):
-        for ax, values in zip(axes, (expansion.left(t), expansion.right(t)), strict=True):
-            for j in range(k):
-                ax.plot(t[:, 0], values[:, j], linestyle=style, color=f"C{j}",
-                        label=f"$k={j + 1}$, {label}")
-    axes[0].set_title("left singular functions $a_k(x)$")
-    axes[1].set_title("right singular functions $b_k(y)$")
-    axes[0].set_xlabel("$x$")
-    axes[1].set_xlabel("$y$")
-    axes[0].set_ylabel("value")
-    axes[1].legend(fontsize=7, ncol=2)
-    fig.tight_layout()
-    return fig, axes

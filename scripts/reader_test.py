@@ -6,7 +6,9 @@
    Only torch is held, to the local CPU build (``requirements/torch-cpu.txt``), because the
    registry's default build pulls several GB of CUDA libraries. With ``--lowest`` every direct
    dependency is held at its declared lower bound instead, so the bounds are tested too.
-3. Copy ``book/`` away from the checkout and execute each chapter top to bottom with nbclient
+3. Copy the chapters, and nothing else, away from the checkout (as Colab opens a notebook: no
+   ``data/`` beside it, so the stored results come from the wheel, ``relnb.bench.stored_file``),
+   and execute each chapter top to bottom with nbclient
    (not nbval: late digits may differ between versions; the asserts must hold). Before each chapter
    relnb is uninstalled, so the chapter's bootstrap cell installs it from the wheel
    (``RELNB_SOURCE``): the install branch runs offline, and must say so in one printed line.
@@ -34,7 +36,9 @@ TORCH_CONSTRAINT = ROOT / "requirements" / "torch-cpu.txt"
 # What a reader's Jupyter provides (Colab and Binder have both); not relnb's dependencies.
 KERNEL_PACKAGES = ["ipykernel", "nbclient"]
 # The variables of numerics.env and the Makefile's exports: a reader has none of them.
-MAKE_ONLY = {"RELNB_THREADS", "PYTHONHASHSEED", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"}
+MAKE_ONLY = {"RELNB_THREADS", "PYTHONHASHSEED", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"} | {
+    line.split("=", 1)[0] for line in (ROOT / "numerics.env").read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#")}
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -108,7 +112,7 @@ print(printed.splitlines()[0] if printed else "")
 def execute(python: Path, notebook: Path, wheel: Path) -> tuple[float, str]:
     """Execute one chapter with relnb uninstalled first; return its time and the bootstrap's line."""
     run([str(python), "-m", "pip", "uninstall", "--quiet", "-y", "relnb"])
-    env = {k: v for k, v in os.environ.items() if k not in MAKE_ONLY and not k.startswith(("OMP_", "MKL_", "OPENBLAS_", "NPY_", "TORCH_", "ATEN_"))}
+    env = {k: v for k, v in os.environ.items() if k not in MAKE_ONLY}
     env["RELNB_SOURCE"] = str(wheel)
     start = time.perf_counter()
     out = run([str(python), "-c", RUNNER, str(notebook), str(notebook.parent)],
@@ -131,8 +135,10 @@ def main() -> int:
     wheel = build_wheel(work)
     python = make_env(work, wheel, args.lowest)
     t_install = time.perf_counter() - t0
-    book = work / "reader" / "book"  # away from the checkout: nothing but the chapters and their data
-    shutil.copytree(args.book, book, ignore=shutil.ignore_patterns("*.md", "_build", ".ipynb_checkpoints"))
+    book = work / "reader" / "book"  # away from the checkout: the chapters alone
+    book.mkdir(parents=True)
+    for chapter in args.book.glob("*.ipynb"):
+        shutil.copy(chapter, book / chapter.name)
     names = args.notebooks or sorted(p.name for p in book.glob("*.ipynb"))
     resolved = versions(python)
     report = {"lowest": args.lowest, "install_seconds": round(t_install, 1), "chapters": {},

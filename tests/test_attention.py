@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import warnings
 
-import matplotlib.pyplot as plt
 import mpmath
 import numpy as np
 import pytest
@@ -14,38 +13,34 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relnb.attention import (
-    ACTIVATION_DERIVATIVE_BOUNDS,
     AttentionResult,
-    QueryKeyAttention,
-    RetrievalBatch,
-    RetrievalReport,
-    RetrievalTask,
     attention_scores,
-    certify_sup_error,
-    grid_sup_bound,
-    instance_scores,
-    lift_key,
-    lift_query,
     min_beta,
-    mlp_derivative_bounds,
-    moving_bump_task,
-    moving_target,
-    moving_target_task,
-    nearest_key_task,
-    plot_attention_2d,
-    plot_retrieval_instance,
-    plot_selection_error,
     required_beta,
-    retrieval_report,
     selection_error,
     selection_error_bound,
     softmax_attention,
     softmax_weights,
-    switching_target_task,
     worst_case_scores,
 )
-from relnb.inner_product import MLP, fit_relation
+from relnb.certify import ACTIVATION_DERIVATIVE_BOUNDS, certify_sup_error, grid_sup_bound, mlp_derivative_bounds
+from relnb.inner_product import MLP, QueryKeyAttention
 from relnb.relations import neg_squared_distance
+from relnb.retrieval import (
+    RetrievalBatch,
+    RetrievalReport,
+    RetrievalTask,
+    instance_scores,
+    lift_key,
+    lift_query,
+    moving_bump_task,
+    moving_target,
+    moving_target_task,
+    nearest_key_task,
+    retrieval_report,
+    switching_target_task,
+)
+from relnb.training import fit_relation
 
 PROPERTY = settings(max_examples=100, deadline=None)
 
@@ -492,33 +487,6 @@ def test_query_key_attention_rejects_bad_input() -> None:
         model.scores(np.zeros((2, 2)), np.zeros((3, 1)))
     with pytest.raises(ValueError, match="same feature dimension"):
         QueryKeyAttention(MLP(1, 2, seed=0), MLP(1, 3, seed=0))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# figures
-# ---------------------------------------------------------------------------------------------------------
-
-
-def test_plots_return_figures_and_check_shapes() -> None:
-    betas = np.linspace(0, 10, 5)
-    fig, ax = plot_selection_error({"bound": (betas, selection_error_bound(4, 1.0, betas))},
-                                   points={"random": (betas, selection_error_bound(4, 2.0, betas))},
-                                   vlines={"min beta": 3.0})
-    assert ax.get_yscale() == "log" and ax.get_legend() is not None
-    plt.close(fig)
-    fig, axes = plot_retrieval_instance(np.linspace(0, 1, 5), {"u": np.arange(5.0)}, [0.2, 0.7], [0.9, 0.1], 0)
-    assert len(axes) == 2
-    plt.close(fig)
-    with pytest.raises(ValueError, match="one entry per key"):
-        plot_retrieval_instance(np.linspace(0, 1, 5), {}, [0.2, 0.7], [1.0], 0)
-    with pytest.raises(ValueError, match="shape of key_grid"):
-        plot_retrieval_instance(np.linspace(0, 1, 5), {"u": [1.0]}, [0.2], [1.0], 0)
-    fig, ax = plot_attention_2d([0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], [0.7, 0.3], 0)
-    assert ax.get_legend() is not None
-    with pytest.raises(ValueError, match="need query \\(2,\\)"):
-        plot_attention_2d([0.0], [[1.0, 0.0]], [1.0], 0)
-    plt.close("all")
-
 
 
 # -------------------------------------------------------------------------

@@ -7,14 +7,14 @@ import json
 import math
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from conftest import ROOT
 
-from relnb import bench, quadrature
+from relnb import bench, kernel_approx, quadrature, training
 from relnb.gram import relation_norm
-from relnb.inner_product import MLP, SymmetricInnerProduct, solve_readout
+from relnb.inner_product import MLP, SymmetricInnerProduct
+from relnb.training import solve_readout
 
 
 def _retrieval(betas=(1.0, 10.0, 100.0)) -> dict:
@@ -199,38 +199,38 @@ def test_rff_expected_error_is_the_integral_of_the_variance() -> None:
     k = np.exp(-((x - x.T) ** 2) / (2 * 0.5**2))
     integral = float(w @ (1 - k**2 + k**4 / 2) @ w)
     for d in (1, 7):
-        assert bench.rff_expected_error(d, lengthscale=0.5) ** 2 == pytest.approx(integral / d, rel=1e-12)
+        assert kernel_approx.rff_expected_error(d, lengthscale=0.5) ** 2 == pytest.approx(integral / d, rel=1e-12)
     # another measure and lengthscale: x - y ~ N(0, 2 s^2)
     x, w = quadrature.gaussian_legendre(800, std=2.0, half_width=9.5)
     k = np.exp(-((x - x.T) ** 2) / (2 * 1.5**2))
-    assert bench.rff_expected_error(3, lengthscale=1.5, std=2.0) ** 2 == pytest.approx(
+    assert kernel_approx.rff_expected_error(3, lengthscale=1.5, std=2.0) ** 2 == pytest.approx(
         float(w @ (1 - k**2 + k**4 / 2) @ w) / 3, rel=1e-12)
 
 
 def test_rff_expected_error_matches_scikit_learn_in_the_mean() -> None:
-    problem = bench.symmetric_problem("gaussian")
-    errors = np.array(bench.rff_errors(problem, 8, seeds=100))
+    problem = kernel_approx.symmetric_problem("gaussian")
+    errors = np.array(kernel_approx.rff_errors(problem, 8, seeds=100))
     rms = float(np.sqrt(np.mean(errors**2)))
     # 100 independent draws: the mean of the squared error has a relative standard error of about 5 %
-    assert rms == pytest.approx(bench.rff_expected_error(8, lengthscale=bench.LENGTHSCALE), rel=0.1)
+    assert rms == pytest.approx(kernel_approx.rff_expected_error(8, lengthscale=kernel_approx.LENGTHSCALE), rel=0.1)
     assert errors.mean() <= rms  # Jensen
 
 
 def test_rff_expected_error_validates() -> None:
     with pytest.raises(ValueError, match="lengthscale must be > 0"):
-        bench.rff_expected_error(2, lengthscale=0.0)
+        kernel_approx.rff_expected_error(2, lengthscale=0.0)
     with pytest.raises(ValueError, match="d must be >= 1"):
-        bench.rff_expected_error(0, lengthscale=0.5)
+        kernel_approx.rff_expected_error(0, lengthscale=0.5)
 
 
 def test_random_fourier_features_exist_for_the_gaussian_kernel_only() -> None:
     with pytest.raises(ValueError, match="random Fourier features need the Gaussian kernel; got problem 'brownian'"):
-        bench.rff_errors(bench.symmetric_problem("brownian"), 4, seeds=1)
+        kernel_approx.rff_errors(kernel_approx.symmetric_problem("brownian"), 4, seeds=1)
 
 
 @pytest.mark.parametrize("name", ["gaussian", "brownian"])
 def test_truncated_mercer_features_reach_the_optimum_on_the_validation_rule(name: str) -> None:
-    problem = bench.symmetric_problem(name)
+    problem = kernel_approx.symmetric_problem(name)
     x, w = problem.valid
     for d in (2, 8):
         error = relation_norm(problem.kernel(x) - problem.expansion.truncate(d).truncated(x), w)
@@ -240,20 +240,20 @@ def test_truncated_mercer_features_reach_the_optimum_on_the_validation_rule(name
 
 
 def test_baselines_never_beat_the_optimum() -> None:
-    problem = bench.symmetric_problem("gaussian")
+    problem = kernel_approx.symmetric_problem("gaussian")
     tau = problem.expansion.tail_l2(4)
-    assert min(bench.nystroem_errors(problem, 4, seeds=3)) > tau
-    assert min(bench.rff_errors(problem, 4, seeds=3)) > tau
+    assert min(kernel_approx.nystroem_errors(problem, 4, seeds=3)) > tau
+    assert min(kernel_approx.rff_errors(problem, 4, seeds=3)) > tau
 
 
 def test_equal_budget_baselines_use_the_best_readout_and_never_beat_the_optimum() -> None:
-    problem = bench.symmetric_problem("gaussian")
+    problem = kernel_approx.symmetric_problem("gaussian")
     tau = problem.expansion.tail_l2(8)
     errors = {
-        "random": bench.random_network_errors(problem, 8, 3, width=32, depth=2),
-        "nystroem": bench.nystroem_errors(problem, 8, 3, features=33),
-        "rff": bench.rff_errors(problem, 8, 3, features=33),
-        "nystroem, 150 landmarks": bench.nystroem_errors(problem, 8, 2, features=150),
+        "random": training.random_network_errors(problem, 8, 3, width=32, depth=2),
+        "nystroem": kernel_approx.nystroem_errors(problem, 8, 3, features=33),
+        "rff": kernel_approx.rff_errors(problem, 8, 3, features=33),
+        "nystroem, 150 landmarks": kernel_approx.nystroem_errors(problem, 8, 2, features=150),
     }
     for name, values in errors.items():
         assert len(values) == (2 if "150" in name else 3) and min(values) > tau * (1 - 1e-9), name
@@ -261,77 +261,37 @@ def test_equal_budget_baselines_use_the_best_readout_and_never_beat_the_optimum(
     # readout reaches it (measured tau_8 (1 + 5e-8)); the standard Nystroem map on 8 landmarks does not (5.1 to
     # 7.0 tau_8 on these seeds)
     assert max(errors["nystroem, 150 landmarks"]) < tau * (1 + 1e-4)
-    assert min(bench.nystroem_errors(problem, 8, 3)) > 2 * tau
+    assert min(kernel_approx.nystroem_errors(problem, 8, 3)) > 2 * tau
     # the network's readout is solve_readout's: the same error, measured independently of _readout_error
     model = SymmetricInnerProduct(MLP(1, 8, width=32, depth=2, seed=1))
     solve_readout(model, problem.kernel(problem.train[0]), *problem.train)
     xv, wv = problem.valid
     assert relation_norm(problem.kernel(xv) - model.relation(xv), wv) == pytest.approx(errors["random"][1], rel=1e-9)
     with pytest.raises(ValueError, match="features must be >= 8; got 4"):
-        bench.nystroem_errors(problem, 8, 1, features=4)
+        kernel_approx.nystroem_errors(problem, 8, 1, features=4)
 
 
 def test_problems_train_and_validate_on_different_rules() -> None:
     for name in ("gaussian", "brownian"):
-        problem = bench.symmetric_problem(name)
+        problem = kernel_approx.symmetric_problem(name)
         (xt, wt), (xv, wv) = problem.train, problem.valid
         assert xv.shape[0] > xt.shape[0] and not np.isin(xt, xv).any()
         assert wt.sum() == pytest.approx(1.0) and wv.sum() == pytest.approx(1.0)
     with pytest.raises(ValueError, match="name must be one of 'gaussian', 'brownian', 'laplace'; got 'rbf'"):
-        bench.symmetric_problem("rbf")
-
-
-def test_fit_symmetric_reports_both_errors() -> None:
-    problem = bench.symmetric_problem("gaussian")
-    result = bench.fit_symmetric(problem, 3, width=16, depth=1, design={"steps": 0, "lbfgs_steps": 30,
-                                                                       "readout": "eckart_young"})
-    tau = problem.expansion.tail_l2(3)
-    assert 1 - 1e-9 < result.valid_error / tau < 1.01 and result.train_error > 0 and result.seconds >= 0
-    xv, wv = problem.valid  # the trained model comes back with the result
-    assert relation_norm(problem.kernel(xv) - result.model.relation(xv), wv) == pytest.approx(result.valid_error)
-    with pytest.raises(ValueError, match="problem must be a SymmetricProblem"):
-        bench.fit_symmetric("gaussian", 3, width=16, depth=1, design={})
-
-
-def test_asymmetric_model_spreads_both_first_layers_over_the_interval() -> None:
-    model = bench.asymmetric_model(3, width=12, seed=1, low=0.0, high=1.0, scale=10.0)
-    for net in (model.phi, model.psi):
-        first = net.net[0]
-        centres = -first.bias.detach().numpy() / first.weight.detach().numpy()[:, 0]
-        assert ((centres >= 0) & (centres <= 1)).all()
-    assert not np.allclose(model.phi.net[0].weight.detach().numpy(), model.psi.net[0].weight.detach().numpy())
+        kernel_approx.symmetric_problem("rbf")
 
 
 # --- figures -----------------------------------------------------------------------------------------------
 
 
-def test_plot_ratios_draws_every_method_with_a_ratio(results: bench.BenchResults) -> None:
-    fig, ax = bench.plot_ratios(results, ["order", "poly"], title="Asymmetric")
-    labels = ax.get_legend_handles_labels()[1]
-    assert labels == ["order: trained <phi, psi>", "order: best symmetric (PSD floor)", "optimum (ratio 1)"]
-    assert ax.get_yscale() == "log" and ax.get_title() == "Asymmetric"
-    assert ax.get_xlabel() and ax.get_ylabel()
-    plt.close(fig)
-    fig, ax = bench.plot_ratios(results, ["order"], title="one", methods=["trained <phi, psi>"])
-    assert ax.get_legend_handles_labels()[1] == ["trained <phi, psi>", "optimum (ratio 1)"]
-    plt.close(fig)
-    fig, ax = bench.plot_ratios(results, ["order"], title="excess", methods=["trained <phi, psi>"], excess=True)
-    (line,) = ax.get_lines()
-    assert np.allclose(line.get_ydata(), [0.1, 0.05]) and ax.get_legend_handles_labels()[1] == ["trained <phi, psi>"]
-    plt.close(fig)
-    with pytest.raises(ValueError, match="relations must name at least one relation"):
-        bench.plot_ratios(results, [], title="none")
-    with pytest.raises(ValueError, match="results must be BenchResults"):
-        bench.plot_ratios({}, ["order"], title="none")
-
-
-def test_plot_retrieval_marks_min_beta(results: bench.BenchResults) -> None:
-    fig, axes = bench.plot_retrieval(results.retrieval, title="Retrieval")
-    assert len(axes) == 2
-    for ax in axes:
-        assert ax.get_xscale() == "log" and ax.get_xlabel() and ax.get_ylabel()
-        verticals = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
-        assert 50.0 in verticals
-    plt.close(fig)
-    with pytest.raises(ValueError, match="retrieval is missing the keys"):
-        bench.plot_retrieval({"betas": [1.0, 2.0]}, title="bad")
+def test_load_mercer_results_reads_the_stored_file_and_rejects_broken_ones(tmp_path: Path) -> None:
+    results = bench.load_mercer_results(ROOT / "book" / "data" / "mercer_results.json")
+    assert len(results["gaussian"]["varpro"]) == len(results["gaussian"]["d"]) and results["meta"]["seconds"] > 0
+    broken = {"gaussian": {"label": "k", "d": [1, 2], "optimum": [0.5]}, "meta": {"seconds": 1}}
+    with pytest.raises(ValueError, match=r"gaussian\['optimum'\] has 1 entries, but d has 2"):
+        bench.load_mercer_results(_write(tmp_path, broken))
+    with pytest.raises(ValueError, match="run time"):
+        bench.load_mercer_results(_write(tmp_path, {"gaussian": {"d": [1], "optimum": [0.5]}, "meta": {}}))
+    nan = {"gaussian": {"d": [1], "optimum": [float("nan")]}, "meta": {"seconds": 1}}
+    with pytest.raises(ValueError, match="finite"):
+        bench.load_mercer_results(_write(tmp_path, nan))

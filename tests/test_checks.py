@@ -9,10 +9,11 @@ import pytest
 
 from relnb import checks, kernels, quadrature
 from relnb.attention import required_beta
+from relnb.gram import l2_distance
 from relnb.mercer import brownian_expansion
 from relnb.preorder import Preorder
 from relnb.relations import neg_squared_distance, order, soft_order
-from relnb.schmidt import bernstein_approximation, l2_distance, schmidt_decomposition
+from relnb.schmidt import bernstein_approximation, schmidt_decomposition
 
 R2 = [[0.0, 1.0], [0.0, 0.0]]
 

@@ -13,16 +13,9 @@ from hypothesis import strategies as st
 
 from relnb import kernels, quadrature
 from relnb.gram import relation_norm
-from relnb.inner_product import (
-    MLP,
-    AsymmetricInnerProduct,
-    FitHistory,
-    SymmetricInnerProduct,
-    _projected_loss,
-    fit_relation,
-    solve_readout,
-)
+from relnb.inner_product import MLP, AsymmetricInnerProduct, SymmetricInnerProduct, order_model, retrieval_model
 from relnb.relations import neg_squared_distance, order
+from relnb.training import FitHistory, _projected_loss, fit_relation, solve_readout
 
 GAUSS = partial(kernels.gaussian, lengthscale=0.5)
 
@@ -104,7 +97,7 @@ def test_readout_is_the_eckart_young_optimum_in_the_hidden_span() -> None:
 
 
 def test_solve_readout_sets_the_readout_of_best_readout_on_the_hidden_features() -> None:
-    from relnb.mercer import best_readout
+    from relnb.readout import best_readout
 
     x, w = quadrature.gaussian_legendre(50)
     model = SymmetricInnerProduct(MLP(1, 3, width=7, depth=2, seed=4))
@@ -212,3 +205,19 @@ def test_bad_inputs(call, match: str) -> None:
 def test_fit_history_defaults() -> None:
     h = FitHistory()
     assert h.checkpoints == [] and math.isnan(h.l2_error) and math.isnan(h.validation_l2)
+
+
+def test_order_model_spreads_both_first_layers_over_the_interval() -> None:
+    model = order_model(3, width=12, depth=2, seed=1, low=0.0, high=1.0, scale=10.0)
+    for net in (model.phi, model.psi):
+        first = net.net[0]
+        centres = -first.bias.detach().numpy() / first.weight.detach().numpy()[:, 0]
+        assert ((centres >= 0) & (centres <= 1)).all()
+    assert not np.allclose(model.phi.net[0].weight.detach().numpy(), model.psi.net[0].weight.detach().numpy())
+
+
+def test_retrieval_model_is_the_chapters_recipe() -> None:
+    model = retrieval_model()
+    assert repr(model) == "QueryKeyAttention(phi_q=MLP(1 -> [32 x 3, silu] -> 8), phi_k=MLP(1 -> [32 x 3, silu] -> 8))"
+    twin = retrieval_model()  # seeded: the same weights every time
+    assert all(torch.equal(a, b) for a, b in zip(model.parameters(), twin.parameters(), strict=True))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from functools import partial
 
 import numpy as np
 import pytest
@@ -13,39 +12,7 @@ from hypothesis.extra.numpy import arrays
 
 from relnb import kernels
 
-# name -> (kernel with its parameters, sampler of points in its domain)
-KERNELS = {
-    "gaussian": (partial(kernels.gaussian, lengthscale=0.5), lambda rng, n, m: rng.normal(size=(n, m))),
-    "laplace": (partial(kernels.laplace, lengthscale=0.7), lambda rng, n, m: rng.normal(size=(n, m))),
-    "brownian": (kernels.brownian, lambda rng, n, m: rng.exponential(size=(n, 1))),
-    "brownian_bridge": (kernels.brownian_bridge, lambda rng, n, m: rng.uniform(size=(n, 1))),
-    "von_mises": (partial(kernels.von_mises, kappa=2.0), lambda rng, n, m: rng.uniform(-7, 7, size=(n, 1))),
-    "polynomial": (partial(kernels.polynomial, degree=3, c=0.5), lambda rng, n, m: rng.normal(size=(n, m))),
-}
-
-
-@pytest.mark.parametrize("name", KERNELS)
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_kernel_contract(name: str, seed: int) -> None:
-    kernel, sample = KERNELS[name]
-    rng = np.random.default_rng(seed)
-    X, Y = sample(rng, 30, 2), sample(rng, 7, 2)
-    K = kernel(X)
-    assert K.dtype == np.float64 and K.shape == (30, 30)
-    assert np.array_equal(K, kernel(X, X))  # Y=None means Y = X, bit for bit
-    assert np.array_equal(K, K.T)  # symmetric, bit for bit
-    assert kernel(X, Y).shape == (30, 7)
-    assert np.allclose(kernel(X, Y), kernel(Y, X).T, rtol=0, atol=0)
-    # PSD: the smallest eigenvalue is >= -(rounding), n * eps * largest
-    eigenvalues = np.linalg.eigvalsh(K)
-    assert eigenvalues[0] >= -30 * np.finfo(float).eps * eigenvalues[-1] * 10
-
-
-@pytest.mark.parametrize("name", KERNELS)
-def test_one_dimensional_input_reads_as_a_column(name: str) -> None:
-    kernel, sample = KERNELS[name]
-    x = sample(np.random.default_rng(0), 5, 1)
-    assert np.array_equal(kernel(x[:, 0]), kernel(x))
+# The kernel contract (shape, dtype, Y=None, (n,) as (n, 1), symmetry, PSD, NaN) is in tests/test_common.py.
 
 
 def test_closed_values() -> None:

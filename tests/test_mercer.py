@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import iv, polygamma
 
-from relnb import kernels, mercer, quadrature
+from relnb import kernels, mercer, quadrature, readout
 from relnb.gram import relation_norm
 from relnb.relations import neg_squared_distance, order
 
@@ -207,20 +207,6 @@ def test_bad_inputs(call, match: str) -> None:
         call()
 
 
-def test_plot_error_curves() -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = mercer.plot_error_curves([1, 2, 3], {"limit": [1.0, 0.5, 0.25], "model": [1.1, 0.6, 0.3]},
-                                       bands={"model": [0.1, 0.1, 0.1]}, xlabel="d", title="t")
-    assert ax.get_yscale() == "log" and ax.get_xlabel() == "d" and len(ax.get_lines()) == 2
-    plt.close(fig)
-    with pytest.raises(ValueError, match=r"curves\['model'\] must have shape \(3,\)"):
-        mercer.plot_error_curves([1, 2, 3], {"model": [1.0, 2.0]}, xlabel="d", title="t")
-
-
 # --- the best readout of fixed features (prop-variable-projection) ----------------------------------------
 
 
@@ -235,8 +221,8 @@ def _readout_problem(seed: int, n: int = 14, p: int = 5) -> tuple[np.ndarray, np
 @pytest.mark.parametrize(("seed", "d"), [(0, 1), (1, 2), (2, 3), (3, 5)])
 def test_best_readout_beats_every_readout_found_by_brute_force(seed: int, d: int) -> None:
     H, K, w = _readout_problem(seed)
-    best = mercer.best_readout(H, K, w, d)
-    found = mercer.readout_by_search(H, K, w, d, starts=6, seed=seed,
+    best = readout.best_readout(H, K, w, d)
+    found = readout.readout_by_search(H, K, w, d, starts=6, seed=seed,
                                      options={"ftol": 1e-15, "gtol": 1e-14, "maxiter": 5000})
     # minimal: no start beats the formula (up to rounding); attained: the search reaches it, and the returned
     # readout, evaluated directly on the grid, has exactly the error it reports
@@ -254,8 +240,8 @@ def test_best_readout_of_a_kernel_in_the_span_is_its_mercer_truncation() -> None
     K = H @ B @ H.T
     lam = np.linalg.eigvalsh(np.sqrt(w)[:, None] * K * np.sqrt(w)[None, :])[::-1]
     for d in (1, 2, 3):
-        assert mercer.best_readout(H, K, w, d).error == pytest.approx(math.sqrt(np.sum(lam[d:4] ** 2)), rel=1e-9)
-    best = mercer.best_readout(H, K, w, 4)
+        assert readout.best_readout(H, K, w, d).error == pytest.approx(math.sqrt(np.sum(lam[d:4] ** 2)), rel=1e-9)
+    best = readout.best_readout(H, K, w, 4)
     assert best.error < 1e-12 and np.allclose(best.ritz_values, lam[:4], rtol=1e-10)
 
 
@@ -264,7 +250,7 @@ def test_best_readout_keeps_the_kernel_psd_and_pads_missing_directions() -> None
     x, w = quadrature.uniform(20, -1, 1)
     H = np.hstack([np.ones((20, 1)), x, x])
     K = 1.0 - np.outer(x, x)  # eigenvalues 1 and -E x^2 in the span
-    best = mercer.best_readout(H, K, w, 3)
+    best = readout.best_readout(H, K, w, 3)
     assert best.ritz_values.shape == (2,) and best.coefficients.shape == (3, 3)
     assert np.all(best.coefficients[:, 1:] == 0)  # one positive eigenvalue, the rest clipped or missing
     second_moment = float(w @ x[:, 0] ** 2)
@@ -276,7 +262,7 @@ def test_best_readout_keeps_the_kernel_psd_and_pads_missing_directions() -> None
 def test_best_readout_adds_the_antisymmetric_part_to_the_error() -> None:
     H, K, w = _readout_problem(7)
     skew = np.triu(np.ones_like(K), 1) * 0.1
-    sym, asym = mercer.best_readout(H, K, w, 2), mercer.best_readout(H, K + skew - skew.T, w, 2)
+    sym, asym = readout.best_readout(H, K, w, 2), readout.best_readout(H, K + skew - skew.T, w, 2)
     assert np.allclose(sym.coefficients, asym.coefficients)
     fitted = H @ asym.coefficients
     assert asym.error == pytest.approx(relation_norm(K + skew - skew.T - fitted @ fitted.T, w), rel=1e-10)
@@ -297,4 +283,4 @@ def test_best_readout_adds_the_antisymmetric_part_to_the_error() -> None:
 def test_best_readout_validates(kwargs: dict, match: str) -> None:
     args = {"features": np.ones((3, 2)), "kernel_matrix": np.eye(3), "weights": np.full(3, 1 / 3), "d": 1}
     with pytest.raises(ValueError, match=match):
-        mercer.best_readout(**{**args, **kwargs})
+        readout.best_readout(**{**args, **kwargs})

@@ -10,32 +10,23 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from relnb.preorder import (
-    UTILITY_METHODS,
-    Preorder,
+from relnb.debreu import (
     dyadic_grid,
-    dyadic_utility,
-    gap_repair,
     lexicographic_order,
     measure_utility,
-    midpoint_embedding,
     parametric_measure_utility,
-    plot_contour_sets,
-    plot_intervals,
-    plot_paths,
-    plot_value_sets,
     rational_between,
     strictly_below,
     target_distance_utility,
     uniform_sum_utility,
     utility_relation,
 )
+from relnb.preorder import UTILITY_METHODS, Preorder, dyadic_utility, gap_repair, midpoint_embedding
 
 SETTINGS = settings(max_examples=100, deadline=None)
 
@@ -603,26 +594,6 @@ def test_parametric_measure_utility_validation() -> None:
 
 
 # ---------------------------------------------------------------------------
-# figures
-# ---------------------------------------------------------------------------
-
-
-def test_plots_return_figure_and_axes() -> None:
-    fig, ax = plot_contour_sets(lexicographic_order, [0.5, 0.5], resolution=21)
-    assert ax.get_xlabel() == "$y_1$" and ax.get_title()
-    plt.close(fig)
-    fig, ax = plot_value_sets({"S": [0.0, 0.5, Fraction(3, 4)], "g(S)": [0.1, 0.2]})
-    assert len(ax.get_yticks()) == 2
-    plt.close(fig)
-    fig, ax = plot_paths([0.0, 1.0], {"u": [Fraction(0), Fraction(1, 2)], "v": [0.0, 1.0]}, markers=True)
-    assert len(ax.get_lines()) == 2
-    plt.close(fig)
-    fig, ax = plot_intervals([0.0, 1.0], [0.0, 0.5], [0.25, 0.75], [Fraction(1, 5), Fraction(3, 5)])
-    assert ax.get_legend() is not None
-    plt.close(fig)
-
-
-# ---------------------------------------------------------------------------
 # validation
 # ---------------------------------------------------------------------------
 
@@ -719,18 +690,6 @@ def test_continuous_part_validation() -> None:
         midpoint_embedding([0.0, np.nan])
     with pytest.raises(ValueError, match="non-empty"):
         gap_repair([], [1.0])
-    with pytest.raises(ValueError, match="point of the plane"):
-        plot_contour_sets(leq, [0.5, 0.5, 0.5])
-    with pytest.raises(ValueError, match="at least one set"):
-        plot_value_sets({})
-    with pytest.raises(ValueError, match="one value per t"):
-        plot_paths([0.0, 1.0], {"u": [0.0]})
-    with pytest.raises(ValueError, match="at least one curve"):
-        plot_paths([0.0, 1.0], {})
-    with pytest.raises(ValueError, match="same length"):
-        plot_intervals([0.0, 1.0], [0.0], [1.0])
-    with pytest.raises(ValueError, match="one entry per interval"):
-        plot_intervals([0.0], [0.0], [1.0], marks=[0.1, 0.2])
     with pytest.raises(ValueError, match="low must be < high"):
         rational_between(0.5, 0.5)
     with pytest.raises(ValueError, match="finite"):

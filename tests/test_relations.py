@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from relnb._validation import points_pair
 from relnb.gram import numerical_rank
-from relnb.relations import neg_squared_distance, order, pairs, soft_order
-
-RELATIONS = {
-    "order": order,
-    "neg_squared_distance": neg_squared_distance,
-    "soft_order": partial(soft_order, beta=5.0),
-}
+from relnb.relations import neg_squared_distance, order, soft_order
 
 points = arrays(np.float64, st.integers(1, 8), elements=st.floats(-3, 3, allow_nan=False))
 
 
-@pytest.mark.parametrize("name", sorted(RELATIONS))
-def test_calling_convention(name: str) -> None:
-    r = RELATIONS[name]
-    x, y = np.linspace(-1, 1, 5), np.linspace(-2, 2, 3)
-    value = r(x, y)
-    assert value.shape == (5, 3) and value.dtype == np.float64
-    assert np.array_equal(r(x[:, None], y[:, None]), value)  # (n,) is read as (n, 1)
-    assert np.array_equal(r(x), r(x, x))  # Y=None means Y = X
-    with pytest.raises(ValueError, match="finite"):
-        r([0.0, np.nan])
-    with pytest.raises(ValueError, match="numeric"):
-        r(["a", "b"])
+# The calling convention (shape, dtype, Y=None, (n,) as (n, 1), NaN and text rejected) is in tests/test_common.py.
 
 
 @settings(max_examples=60, deadline=None)
@@ -88,6 +70,6 @@ def test_bad_inputs_raise() -> None:
     with pytest.raises(ValueError, match=r"beta must be > 0; got -1\.0"):
         soft_order([0.0], beta=-1.0)
     with pytest.raises(ValueError, match="same dimension"):
-        pairs(np.zeros((2, 2)), np.zeros((2, 3)))
+        points_pair(np.zeros((2, 2)), np.zeros((2, 3)))
     with pytest.raises(ValueError, match="at least one point"):
         neg_squared_distance(np.zeros((0, 1)))

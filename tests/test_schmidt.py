@@ -10,23 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relnb import kernels, quadrature
-from relnb.gram import numerical_rank
-from relnb.inner_product import MLP
+from relnb.gram import l2_distance, numerical_rank
+from relnb.inner_product import MLP, spread_first_layer
+from relnb.quadrature import composite_legendre
+from relnb.quadrature import split_rule as split_rule_package
 from relnb.relations import neg_squared_distance, order, soft_order
 from relnb.schmidt import (
     SchmidtExpansion,
     bernstein_approximation,
     bernstein_error_bound,
     bernstein_networks,
-    composite_legendre,
-    l2_distance,
     order_schmidt,
-    plot_errors,
-    plot_singular_functions,
     schmidt_decomposition,
-    spread_first_layer,
 )
-from relnb.schmidt import split_rule as split_rule_package
 
 
 def split_rule(n: int, order_per_panel: int = 2) -> tuple[np.ndarray, ...]:
@@ -381,24 +377,6 @@ def test_split_rule_makes_the_order_relation_exact() -> None:
     assert np.allclose((R * v) @ R.T, kernels.brownian(x), rtol=0, atol=1e-14)
     # int_0^x y^5 dy = x^6 / 6: degree 5 = 2 * 3 - 1 is integrated exactly
     assert np.allclose(R @ (v * y[:, 0] ** 5), x[:, 0] ** 6 / 6, atol=1e-15)
-
-
-def test_plot_helpers_return_figures(order_pair) -> None:
-    import matplotlib.pyplot as plt
-
-    num, closed, _ = order_pair
-    fig, ax = plot_errors({"limit": ([1, 2], [0.3, 0.2]), "learned": ([1, 2], [0.31, 0.2])}, xlabel="d", title="t")
-    assert len(ax.lines) == 2 and ax.get_yscale() == "log"
-    fig2, axes = plot_singular_functions({"q": num, "c": closed}, np.linspace(0, 1, 11), count=2)
-    assert len(axes) == 2 and len(axes[0].lines) == 4
-    plt.close(fig)
-    plt.close(fig2)
-    with pytest.raises(ValueError, match="at least one curve"):
-        plot_errors({}, xlabel="d", title="t")
-    with pytest.raises(ValueError, match="as many sizes as errors"):
-        plot_errors({"a": ([1, 2], [1.0])}, xlabel="d", title="t")
-    with pytest.raises(ValueError, match="count must be <= 16"):
-        plot_singular_functions({"q": num}, np.linspace(0, 1, 5), count=17)
 
 
 # --- validation ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Notebooks: book/ is copied to a temporary folder and each notebook there is exec
 (nbclient, a fresh kernel per notebook, like `make execute`), so the stored notebooks are never touched.
 `make test`: each part (`make lint`, `make unit`, ...) is run and timed on its own, in the order `make test`
 runs them; the browser's and TeX's Debian packages are installed first (untimed) when missing. Takes about
-as long as `make test` plus the notebooks (several minutes). Run by scripts/bench/run.py unless
+as long as `make test` plus the notebooks (several minutes). Run by benchmarks/run.py unless
 `--skip-timings` (`make bench`).
 """
 

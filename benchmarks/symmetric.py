@@ -6,25 +6,18 @@ best of widths 32 and 64 and seeds 0 and 1, chosen by the error on the training 
 features (equal to the optimum in L2: measured anyway, as a check of the validation rule), Nystroem features
 (20 seeds) and, for the Gaussian kernel only, random Fourier features (20 seeds, and the closed-form expected
 error). Every error is measured on the problem's validation rule, finer than and independent of the training
-rule (relnb.bench.symmetric_problem). Run by scripts/bench/run.py (`make bench`).
+rule (relnb.kernel_approx.symmetric_problem). Run by benchmarks/run.py (`make bench`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from common import log, start, versions, write_part
+from problems import VARIABLE_PROJECTION, fit_symmetric
 
-from relnb.bench import (
-    LENGTHSCALE,
-    VARIABLE_PROJECTION,
-    fit_symmetric,
-    make_row,
-    nystroem_errors,
-    rff_errors,
-    rff_expected_error,
-    symmetric_problem,
-)
+from relnb.bench import make_row
 from relnb.gram import relation_norm
+from relnb.kernel_approx import LENGTHSCALE, nystroem_errors, rff_errors, rff_expected_error, symmetric_problem
 
 DIMS = [2, 4, 8, 16]
 WIDTHS, DEPTH, SEEDS = [32, 64], 2, [0, 1]  # the training budget: 4 networks per kernel and d

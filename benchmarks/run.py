@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark in its own process, merge the results into book/data/bench.json, print a table.
 
-Benchmarks (scripts/bench/*.py, one process each, one torch thread, fixed seeds):
+Benchmarks (benchmarks/*.py, one process each, one torch thread, fixed seeds):
 
   symmetric   Gaussian kernel and min(x, y): trained <phi, phi>, Eckart-Young optimum, random Fourier,
               Nystroem, truncated Mercer features (d = 2, 4, 8, 16)
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+ROOT = HERE.parent
 OUT = ROOT / "book" / "data" / "bench.json"
 PARTS = ROOT / "_build" / "bench"
 BENCHMARKS = ["symmetric", "asymmetric", "retrieval"]
@@ -64,7 +64,7 @@ def merge(parts: dict[str, dict], previous: dict | None) -> dict:
             relations = benchmarks.get(name, {}).get("relations", {})
             rows += [row for row in previous.get("rows", []) if row["relation"] in relations]
     meta = {
-        "written": time.strftime("%Y-%m-%d %H:%M"), "command": "make bench (scripts/bench/run.py)",
+        "written": time.strftime("%Y-%m-%d %H:%M"), "command": "make bench (benchmarks/run.py)",
         "threads": "1 (torch, BLAS)", "dtype": "float64",
         "seconds": {**old_meta.get("seconds", {}), **{name: p["seconds"] for name, p in parts.items()}},
         "benchmarks": benchmarks,

@@ -26,12 +26,13 @@ from pathlib import Path
 import numpy as np
 import sklearn
 import torch
+from problems import VARIABLE_PROJECTION as VARPRO
+from problems import fit_symmetric
 
 from relnb import quadrature
-from relnb.bench import VARIABLE_PROJECTION as VARPRO
-from relnb.bench import fit_symmetric, nystroem_errors, random_network_errors, rff_errors, symmetric_problem
 from relnb.gram import relation_norm
-from relnb.inner_product import solve_readout
+from relnb.kernel_approx import nystroem_errors, rff_errors, symmetric_problem
+from relnb.training import random_network_errors, solve_readout
 
 OUT = Path(__file__).resolve().parent.parent / "book" / "data" / "mercer_results.json"
 
@@ -68,7 +69,7 @@ def main() -> None:
     probs = {name: symmetric_problem(name) for name in ("gaussian", "brownian", "laplace")}
     results: dict = {
         "meta": {
-            "script": "scripts/train_mercer.py",
+            "script": "benchmarks/train_mercer.py",
             "torch": torch.__version__, "numpy": np.__version__, "sklearn": sklearn.__version__,
             "python": platform.python_version(), "threads": 1, "dtype": "float64",
             "gradient": {**GRADIENT, "width": GRADIENT_WIDTH, "depth": 2, "activation": "tanh"},

@@ -5,7 +5,7 @@ keys, eps = 0.01, gap eta = 0.05, and its query/key networks (two SiLU MLPs, 3 x
 steps on a 40 x 40 Gauss-Legendre grid). On 2000 gap instances and 2000 instances without a gap condition
 (seed 0), for 41 values of beta: the mean and smallest weight on the preferred key, and the fraction of
 instances whose weight is at least 1 - eps; next to beta_min(n, eta - 2 delta, eps) of the theorem and the beta
-the gap instances need (relnb.attention.retrieval_report). Run by scripts/bench/run.py (`make bench`).
+the gap instances need (relnb.retrieval.retrieval_report). Run by benchmarks/run.py (`make bench`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from __future__ import annotations
 import numpy as np
 from common import log, start, versions, write_part
 
-from relnb.attention import QueryKeyAttention, moving_target_task, retrieval_report, selection_error
-from relnb.inner_product import MLP, fit_relation
+from relnb.attention import selection_error
+from relnb.inner_product import retrieval_model
+from relnb.retrieval import moving_target_task, retrieval_report
+from relnb.training import fit_relation
 
 N_KEYS, EPS, ETA, INSTANCES = 8, 0.01, 0.05, 2000
 BETAS = np.geomspace(1.0, 2000.0, 41)
@@ -24,8 +26,7 @@ def main() -> None:
     out, began = start(__doc__.splitlines()[0])
     task = moving_target_task()
     xq, wq, xk, wk = task.grid(40)
-    model = QueryKeyAttention(MLP(1, 8, width=32, depth=3, activation="silu", seed=0),
-                              MLP(1, 8, width=32, depth=3, activation="silu", seed=1))
+    model = retrieval_model()  # the attention chapter's model, the same recipe
     _, history = fit_relation(model, task.relation, xq, wq, nodes_y=xk, weights_y=wk, steps=5000, lr=1e-2)
     fine = np.linspace(0, 1, 401)[:, None]
     delta_grid = float(np.abs(model.scores(fine, fine) - task.relation(fine, fine)).max())

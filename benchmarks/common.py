@@ -1,7 +1,7 @@
 """What every benchmark script of `make bench` shares: its command line and how it writes its part.
 
-Each benchmark runs in its own process (`python scripts/bench/<name>.py --out PART.json`) with one torch
-thread and fixed seeds, and writes one JSON part; `scripts/bench/run.py` merges the parts into
+Each benchmark runs in its own process (`python benchmarks/<name>.py --out PART.json`) with one torch
+thread and fixed seeds, and writes one JSON part; `benchmarks/run.py` merges the parts into
 book/data/bench.json.
 """
 
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def start(description: str) -> tuple[Path, float]:

@@ -5,7 +5,7 @@ the uniform measure on [0, 1]: the Schmidt optimum tail(d) (closed form for the 
 -(x - y)^2), the trained <phi, psi> (the chapter on asymmetric relations' design: spread first layers, variable
 projection; best of seeds 0 and 1 by training error) measured on a finer independent rule, and the best
 symmetric model of rank d, the distance to the PSD matrices of rank <= d (relnb.gram.distance_to_psd_cone).
-Run by scripts/bench/run.py (`make bench`).
+Run by benchmarks/run.py (`make bench`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import numpy as np
 from common import log, start, versions, write_part
 
 from relnb import quadrature
-from relnb.bench import asymmetric_model, make_row
-from relnb.gram import distance_to_psd_cone
-from relnb.inner_product import fit_relation
+from relnb.bench import make_row
+from relnb.gram import distance_to_psd_cone, l2_distance
+from relnb.inner_product import order_model
+from relnb.quadrature import composite_legendre
 from relnb.relations import neg_squared_distance, order
-from relnb.schmidt import composite_legendre, l2_distance, order_schmidt, schmidt_decomposition
+from relnb.schmidt import order_schmidt, schmidt_decomposition
+from relnb.training import fit_relation
 
 WIDTH, SEEDS, LBFGS_STEPS = 64, [0, 1], 50
 TRAINED, OPTIMUM, SYMMETRIC = "trained <phi, psi>", "optimum (Schmidt)", "best symmetric (PSD floor)"
@@ -63,7 +65,7 @@ def trained_row(name: str, d: int, best_possible: float) -> dict:
     x, w, y, v = problem["train"]
     candidates = []
     for seed in SEEDS:
-        model = asymmetric_model(d, width=WIDTH, seed=seed, low=0.0, high=1.0, scale=problem["scale"])
+        model = order_model(d, width=WIDTH, depth=2, seed=seed, scale=problem["scale"])
         _, history = fit_relation(model, problem["relation"], x, w, nodes_y=y, weights_y=v, steps=0,
                                   lbfgs_steps=LBFGS_STEPS, readout="eckart_young", seed=seed)
         candidates.append({"seed": seed, "train_error": history.l2_error,

@@ -1,0 +1,91 @@
+r"""The training recipe of the symmetric benchmarks and of ``make train-mercer``: one fit of
+:math:`\langle\phi(x), \phi(y)\rangle` on a test problem of :mod:`relnb.kernel_approx`.
+
+A producer of results, not chapter content, so it lives here and not in :mod:`relnb` (POT's ``benchmarks/``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from relnb._validation import check_int
+from relnb.inner_product import MLP, SymmetricInnerProduct
+from relnb.kernel_approx import LENGTHSCALE, SymmetricProblem
+from relnb.quadrature import Rule
+from relnb.training import fit_relation
+
+__all__ = ["LENGTHSCALE", "VARIABLE_PROJECTION", "FitResult", "fit_symmetric"]
+
+
+#: The training design of the trained :math:`\langle\phi, \phi\rangle` models: variable projection (the readout
+#: is always the Eckart--Young optimum of the hidden units), L-BFGS on the hidden layers, no Adam.
+VARIABLE_PROJECTION: dict[str, Any] = {"steps": 0, "lbfgs_steps": 1000, "readout": "eckart_young"}
+
+
+class FitResult(NamedTuple):
+    """What :func:`fit_symmetric` measured.
+
+    The errors on the training and the validation rule, the wall time of the fit, how many times L-BFGS
+    evaluated the loss (fewer than its budget when it stops early, e.g. when its line search finds no decrease),
+    and the trained model (to examine it further, e.g. with :func:`relnb.inner_product.solve_readout`).
+    """
+
+    train_error: float
+    valid_error: float
+    seconds: float
+    lbfgs_evaluations: int
+    model: SymmetricInnerProduct | None = None
+
+
+def fit_symmetric(
+    problem: SymmetricProblem,
+    d: int,
+    *,
+    width: int,
+    depth: int,
+    design: Mapping[str, Any],
+    seed: int = 0,
+    train: Rule | None = None,
+) -> FitResult:
+    r"""Train :math:`\langle\phi(x), \phi(y)\rangle` with :math:`\phi` an MLP into :math:`\mathbb R^d` on a problem.
+
+    The network (tanh, ``depth`` hidden layers of ``width`` units, initialised with ``seed``) is trained by
+    :func:`relnb.inner_product.fit_relation` with the keyword arguments ``design`` (e.g.
+    :data:`VARIABLE_PROJECTION`) on ``train`` (default: the problem's training rule), and measured on the
+    problem's validation rule.
+
+    Parameters
+    ----------
+    problem : SymmetricProblem
+    d : int
+        Feature dimension, at least 1.
+    width, depth : int
+    design : mapping
+        ``steps``, ``lr``, ``lbfgs_steps``, ``readout`` of :func:`relnb.inner_product.fit_relation`.
+    seed : int
+        Seed of the initialisation and of the training loop.
+    train : (nodes, weights), optional
+
+    Returns
+    -------
+    FitResult
+
+    Examples
+    --------
+    >>> problem = symmetric_problem("gaussian")
+    >>> result = fit_symmetric(problem, 2, width=16, depth=1, design={"steps": 0, "lbfgs_steps": 20,
+    ...                        "readout": "eckart_young"})
+    >>> bool(result.valid_error / problem.expansion.tail_l2(2) < 1.01)
+    True
+    """
+    if not isinstance(problem, SymmetricProblem):
+        raise ValueError(f"problem must be a SymmetricProblem; got {type(problem).__name__}")
+    d = check_int(d, "d", minimum=1)
+    x, w = problem.train if train is None else train
+    model = SymmetricInnerProduct(MLP(1, d, width=width, depth=depth, seed=seed))
+    start = time.perf_counter()
+    _, history = fit_relation(model, problem.kernel, x, w, seed=seed, validation=problem.valid, **design)
+    return FitResult(history.l2_error, history.validation_l2, time.perf_counter() - start, len(history.lbfgs_loss),
+                     model)

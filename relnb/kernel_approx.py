@@ -1,0 +1,320 @@
+r"""Kernel approximations that need no training, the baselines of the Mercer chapter and the benchmarks.
+
+Random Fourier features :math:`z(x) = \sqrt{2/d}\,\big(\cos(\omega_k x + b_k)\big)_{k \le d}` (Rahimi--Recht)
+and Nyström features from :math:`d` landmarks (scikit-learn's ``kernel_approximation``) approximate a PSD
+kernel by :math:`\langle z(x), z(y)\rangle`; their :math:`L^2(\mu\otimes\mu)` errors are measured against the
+Eckart--Young limit :math:`\tau_d` of the kernel's Mercer expansion on the test problems
+(:class:`SymmetricProblem`, :func:`symmetric_problem`), and :func:`rff_expected_error` gives the random Fourier
+error in closed form.  numpy and scikit-learn; untrained networks with the best readout are the torch baseline
+:func:`relnb.training.random_network_errors`.  See the chapter "Mercer's theorem and symmetric relations".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+from numpy.typing import NDArray
+
+from relnb import kernels, mercer, quadrature
+from relnb._validation import check_int, check_positive
+from relnb.gram import relation_norm
+from relnb.quadrature import Rule
+from relnb.readout import best_readout
+
+__all__ = [
+    "LENGTHSCALE",
+    "SymmetricProblem",
+    "nystroem_errors",
+    "readout_error",
+    "rff_errors",
+    "rff_expected_error",
+    "symmetric_problem",
+]
+
+
+#: Lengthscale :math:`\ell` of the Gaussian and Laplace kernels of the benchmarks (and of the Mercer chapter).
+LENGTHSCALE = 0.5
+
+
+
+
+@dataclass(frozen=True, eq=False)
+class SymmetricProblem:
+    r"""A PSD kernel under a measure, with a training rule, a finer validation rule and its Mercer expansion.
+
+    Attributes
+    ----------
+    name : str
+        ``"gaussian"``, ``"brownian"`` or ``"laplace"``.
+    label : str
+        Kernel and measure in words.
+    kernel : callable
+        ``kernel(X, Y=None) -> (n, k)``.
+    train, valid : (nodes, weights)
+        Quadrature rules of :math:`\mu`: the one models are trained on, and a finer one with no node in common
+        that every error is measured on.
+    expansion : relnb.mercer.MercerExpansion
+        Rank 16; ``expansion.tail_l2(d)`` is the optimum :math:`\tau_d`.
+    sample : callable
+        ``sample(rng, n) -> (n, 1)`` points drawn from :math:`\mu` (the landmarks of Nyström features).
+    rules : dict of str
+        The two rules in words, for the results files.
+    gamma : float or None
+        :math:`1 / (2\ell^2)` of the Gaussian kernel (random Fourier features exist for it only), else ``None``.
+    """
+
+    name: str
+    label: str
+    kernel: Callable[..., NDArray[np.float64]]
+    train: Rule = field(repr=False)
+    valid: Rule = field(repr=False)
+    expansion: mercer.MercerExpansion = field(repr=False)
+    sample: Callable[[np.random.Generator, int], NDArray[np.float64]] = field(repr=False)
+    rules: dict[str, str] = field(repr=False)
+    gamma: float | None = None
+
+    def __repr__(self) -> str:
+        return f"SymmetricProblem({self.name}: {self.label}; train {self.rules['train']}, valid {self.rules['valid']})"
+
+
+def _normal_sample(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    return rng.normal(size=(n, 1))
+
+
+def _uniform_sample(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    return rng.uniform(size=(n, 1))
+
+
+def symmetric_problem(name: str) -> SymmetricProblem:
+    r"""One of the three symmetric benchmark problems of the book.
+
+    - ``"gaussian"``: :math:`e^{-(x-y)^2/(2\ell^2)}` under :math:`N(0, 1)`; trained on 300 Gauss--Legendre nodes
+      on :math:`[-8, 8]` weighted by the density (:func:`relnb.quadrature.gaussian_legendre`), validated on 1500
+      on :math:`[-9.5, 9.5]`;
+    - ``"brownian"``: :math:`\min(x, y)` under the uniform measure on :math:`[0, 1]`; Gauss--Legendre rules with
+      300 and 1001 nodes;
+    - ``"laplace"``: :math:`e^{-|x-y|/\ell}` under :math:`N(0, 1)`; rules as for ``"gaussian"``, validated on 2000,
+
+    with :math:`\ell` = :data:`LENGTHSCALE`.  The Gaussian and Brownian optima are closed forms
+    (:func:`relnb.mercer.gaussian_expansion`, :func:`relnb.mercer.brownian_expansion`); the Laplace kernel's comes
+    from :func:`relnb.mercer.mercer_decomposition` on its validation rule.
+
+    Parameters
+    ----------
+    name : {"gaussian", "brownian", "laplace"}
+
+    Returns
+    -------
+    SymmetricProblem
+
+    Examples
+    --------
+    >>> problem = symmetric_problem("brownian")
+    >>> problem
+    SymmetricProblem(brownian: min(x, y), uniform on [0, 1]; train uniform(300), valid uniform(1001))
+    >>> round(problem.expansion.tail_l2(4), 6)
+    0.007203
+    """
+    if name == "gaussian":
+        return SymmetricProblem(
+            name, "Gaussian kernel, lengthscale 0.5, N(0, 1)", partial(kernels.gaussian, lengthscale=LENGTHSCALE),
+            quadrature.gaussian_legendre(300), quadrature.gaussian_legendre(1500, half_width=9.5),
+            mercer.gaussian_expansion(16, lengthscale=LENGTHSCALE), _normal_sample,
+            {"train": "gaussian_legendre(300)", "valid": "gaussian_legendre(1500, half_width=9.5)"},
+            gamma=1 / (2 * LENGTHSCALE**2),
+        )
+    if name == "brownian":
+        return SymmetricProblem(
+            name, "min(x, y), uniform on [0, 1]", kernels.brownian, quadrature.uniform(300), quadrature.uniform(1001),
+            mercer.brownian_expansion(16), _uniform_sample, {"train": "uniform(300)", "valid": "uniform(1001)"},
+        )
+    if name == "laplace":
+        laplace = partial(kernels.laplace, lengthscale=LENGTHSCALE)
+        valid = quadrature.gaussian_legendre(2000, half_width=9.5)
+        return SymmetricProblem(
+            name, "Laplace kernel, lengthscale 0.5, N(0, 1)", laplace, quadrature.gaussian_legendre(300), valid,
+            mercer.mercer_decomposition(laplace, *valid, rank=16), _normal_sample,
+            {"train": "gaussian_legendre(300)", "valid": "gaussian_legendre(2000, half_width=9.5)"},
+        )
+    raise ValueError(f"name must be one of 'gaussian', 'brownian', 'laplace'; got {name!r}")
+
+
+def _errors_per_seed(
+    problem: SymmetricProblem, d: int, seeds: int, features: int | None,
+    fitted: Callable[[int, int], Callable[[NDArray[np.float64]], NDArray[np.float64]]],
+) -> list[float]:
+    """Validation error of the feature map ``fitted(seed, m)`` for each seed: with ``features=None`` the map's own
+    inner product (:math:`m = d`), else the best rank-``d`` readout of ``m = features`` features."""
+    d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
+    m = d if features is None else check_int(features, "features", minimum=d)
+    xv, wv = problem.valid
+    K = problem.kernel(xv)
+    errors = []
+    for seed in range(seeds):
+        transform = fitted(seed, m)
+        if features is None:
+            Z = transform(xv)
+            errors.append(relation_norm(K - Z @ Z.T, wv))
+        else:
+            errors.append(readout_error(problem, transform, d, K))
+    return errors
+
+
+def rff_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None) -> list[float]:
+    r"""Errors of random Fourier features (:class:`sklearn.kernel_approximation.RBFSampler`), one per seed.
+
+    ``RBFSampler`` draws :math:`\omega_i \sim N(0, 2\gamma)` and :math:`b_i \sim U[0, 2\pi]` and uses
+    :math:`z(x) = \sqrt{2/m}\,(\cos(\omega_i x + b_i))_{i \le m}`, an unbiased estimate
+    :math:`\langle z(x), z(y)\rangle` of the Gaussian kernel (Rahimi and Recht).  Defined only for the stationary
+    Gaussian kernel (``problem.gamma`` set); the error is measured on the validation rule.
+
+    - ``features=None`` (the standard usage): :math:`m = d` features and their own inner product
+      :math:`\langle z, z\rangle`.
+    - ``features=m``: :math:`m \ge d` features, then the best rank-:math:`d` readout
+      :math:`\langle \Gamma^\top z, \Gamma^\top z\rangle` of :func:`relnb.readout.best_readout`, fitted on the
+      training rule: the same budget (:math:`m` features before a rank-:math:`d` readout) and the same readout as
+      a network of width :math:`m - 1` (:func:`relnb.training.random_network_errors`).
+
+    Parameters
+    ----------
+    problem : SymmetricProblem
+    d : int
+        Feature dimension of the model.
+    seeds : int
+        Seeds ``0 .. seeds - 1``.
+    features : int, optional
+        Number :math:`m \ge d` of random features before a rank-:math:`d` readout.
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
+    >>> problem = symmetric_problem("gaussian")
+    >>> len(rff_errors(problem, 4, seeds=3))
+    3
+    >>> bool(np.median(rff_errors(problem, 4, 3, features=33)) < np.median(rff_errors(problem, 4, 3)))
+    True
+    """
+    from sklearn.kernel_approximation import RBFSampler
+
+    if problem.gamma is None:
+        raise ValueError(f"random Fourier features need the Gaussian kernel; got problem {problem.name!r}")
+    xv = problem.valid[0]
+    return _errors_per_seed(problem, d, seeds, features, lambda seed, m: RBFSampler(
+        gamma=problem.gamma, n_components=m, random_state=seed).fit(xv).transform)
+
+
+def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None) -> list[float]:
+    r"""Errors of Nyström features (:class:`sklearn.kernel_approximation.Nystroem`), one per seed.
+
+    Each seed draws 1000 points from :math:`\mu` and ``Nystroem`` picks :math:`m` of them as landmarks
+    :math:`z_1, \dots, z_m`; the features :math:`K_{xz} K_{zz}^{-1/2}` span :math:`k(\cdot, z_1), \dots,
+    k(\cdot, z_m)` and reproduce the kernel exactly on the landmarks (Williams and Seeger).  The error is
+    measured on the validation rule.
+
+    - ``features=None`` (the standard usage): :math:`m = d` landmarks and the features' own inner product.
+    - ``features=m``: :math:`m \ge d` landmarks, then the best rank-:math:`d` readout of
+      :func:`relnb.readout.best_readout` fitted on the training rule (the same budget and readout as a network of
+      width :math:`m - 1`, :func:`relnb.training.random_network_errors`).  This is not the rank-:math:`d` Mercer
+      truncation: the span of :math:`k(\cdot, z_j)` does not contain the eigenfunctions, whatever the landmarks.
+
+    Parameters
+    ----------
+    problem : SymmetricProblem
+    d : int
+        Feature dimension of the model.
+    seeds : int
+        Seeds ``0 .. seeds - 1``.
+    features : int, optional
+        Number :math:`m \ge d` of landmarks before a rank-:math:`d` readout.
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
+    >>> problem = symmetric_problem("gaussian")
+    >>> errors = nystroem_errors(problem, 4, seeds=2)
+    >>> bool(min(errors) > problem.expansion.tail_l2(4))  # never below the optimum
+    True
+    >>> bool(max(nystroem_errors(problem, 4, 2, features=33)) < 1.01 * problem.expansion.tail_l2(4))
+    True
+    """
+    from sklearn.kernel_approximation import Nystroem
+
+
+    def fitted(seed: int, m: int) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
+        sample = problem.sample(np.random.default_rng(seed), 1000)
+        if problem.name == "gaussian":  # sklearn's vectorised kernels: the same map, 100x faster
+            nystroem = Nystroem(kernel="rbf", gamma=1 / (2 * LENGTHSCALE**2), n_components=m, random_state=seed)
+        elif problem.name == "laplace":
+            nystroem = Nystroem(kernel="laplacian", gamma=1 / LENGTHSCALE, n_components=m, random_state=seed)
+        else:
+            nystroem = Nystroem(kernel=lambda a, b: problem.kernel(a[None, :], b[None, :])[0, 0], n_components=m,
+                                random_state=seed)
+        return nystroem.fit(sample).transform
+
+    return _errors_per_seed(problem, d, seeds, features, fitted)
+
+
+def readout_error(
+    problem: SymmetricProblem, features: Callable[[NDArray[np.float64]], NDArray[np.float64]], d: int,
+    valid_kernel: NDArray[np.float64], train: Rule | None = None,
+) -> float:
+    """Validation error of the best rank-d readout of ``features``, fitted on ``train`` (default: the problem's)."""
+    (x, w), (xv, wv) = problem.train if train is None else train, problem.valid
+    gamma = best_readout(features(x), problem.kernel(x), w, d).coefficients
+    phi = features(xv) @ gamma
+    return relation_norm(valid_kernel - phi @ phi.T, wv)
+
+
+def rff_expected_error(d: int, *, lengthscale: float, std: float = 1.0) -> float:
+    r"""Root-mean-square :math:`L^2(\mu\otimes\mu)` error of :math:`d` random Fourier features, in closed form.
+
+    For the Gaussian kernel :math:`k = e^{-(x-y)^2/(2\ell^2)}` and the features of :func:`rff_errors`, each
+    product :math:`X = 2\cos(\omega x + b)\cos(\omega y + b) = \cos(\omega(x - y)) + \cos(\omega(x + y) + 2b)`
+    has mean :math:`k(x, y)` and second moment :math:`1 + \tfrac12 E\cos(2\omega(x - y)) = 1 + \tfrac12 k^4`,
+    so the estimate :math:`\hat k_d`, a mean of :math:`d` independent copies, has
+
+    .. math::
+
+        E\,\|k - \hat k_d\|^2_{L^2(\mu\otimes\mu)} = \frac1d \int\!\!\int \big(1 - k^2 + \tfrac12 k^4\big)\,
+        d\mu\, d\mu = \frac1d \Big(1 - \big(1 + \tfrac{4s^2}{\ell^2}\big)^{-1/2}
+        + \tfrac12 \big(1 + \tfrac{8s^2}{\ell^2}\big)^{-1/2}\Big)
+
+    under :math:`\mu = N(m, s^2)`, because :math:`x - y \sim N(0, 2s^2)` and
+    :math:`E\, e^{-p(x-y)^2/(2\ell^2)} = (1 + 2ps^2/\ell^2)^{-1/2}`.  The function returns the square root; the
+    mean error over seeds is at most this (Jensen), and both fall like :math:`d^{-1/2}`.
+
+    Parameters
+    ----------
+    d : int
+        Number of random features, at least 1.
+    lengthscale : float
+        :math:`\ell > 0`.
+    std : float
+        :math:`s > 0`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(rff_expected_error(1, lengthscale=0.5), 6)  # (1 - 17^(-1/2) + 33^(-1/2) / 2)^(1/2)
+    0.918969
+    >>> round(rff_expected_error(16, lengthscale=0.5) * 4, 6)  # d^(-1/2)
+    0.918969
+    """
+    d = check_int(d, "d", minimum=1)
+    ell, s = check_positive(lengthscale, "lengthscale"), check_positive(std, "std")
+    mean_k2 = (1 + 4 * s**2 / ell**2) ** -0.5
+    mean_k4 = (1 + 8 * s**2 / ell**2) ** -0.5
+    return math.sqrt((1 - mean_k2 + mean_k4 / 2) / d)

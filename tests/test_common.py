@@ -1,0 +1,209 @@
+"""Family contracts, one general test per property over a registry of every member (scikit-learn's test_common).
+
+The assertions live in :mod:`relnb.testing`; here are the registries:
+
+- ``RELATIONS``: every relation-like callable ``r(X, Y=None)`` of the package, with points from its domain and the
+  property sets ``SYMMETRIC`` and ``PSD``;
+- ``EXPANSIONS``: Mercer and Schmidt expansions, from quadrature and in closed form;
+- ``CHECKS`` (in ``test_checks_contract``): every answer check with a reference answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pytest
+
+from relnb import kernel_approx, kernels, mercer, quadrature, relations, rkbs, schmidt
+from relnb.debreu import lexicographic_order, utility_relation
+from relnb.inner_product import MLP, AsymmetricInnerProduct, SymmetricInnerProduct
+from relnb.retrieval import nearest_key_task
+from relnb.testing import assert_check_contract, assert_expansion_contract, assert_relation_contract
+
+
+def _normal(dim: int) -> Callable[[np.random.Generator, int], np.ndarray]:
+    return lambda rng, n: rng.normal(size=(n, dim))
+
+
+def _uniform(low: float = 0.0, high: float = 1.0, dim: int = 1) -> Callable[[np.random.Generator, int], np.ndarray]:
+    return lambda rng, n: rng.uniform(low, high, size=(n, dim))
+
+
+_ORDER_SCHMIDT = schmidt.order_schmidt(6)
+_BROWNIAN = mercer.brownian_expansion(5)
+_PAIR = rkbs.RKBSPair(lambda x: np.hstack([-x**2, 2 * x, np.ones_like(x)]),
+                      lambda y: np.hstack([np.ones_like(y), y, -y**2]))
+_SYMMETRIC_MODEL = SymmetricInnerProduct(MLP(1, 3, width=8, seed=0))
+_ASYMMETRIC_MODEL = AsymmetricInnerProduct(MLP(1, 3, width=8, seed=0), MLP(1, 3, width=8, seed=1))
+
+# name -> (callable, sampler of points, dtype of its matrices)
+RELATIONS: dict[str, tuple[Callable[..., Any], Callable[[np.random.Generator, int], np.ndarray], type]] = {
+    "kernels.gaussian": (partial(kernels.gaussian, lengthscale=0.5), _normal(2), np.float64),
+    "kernels.laplace": (partial(kernels.laplace, lengthscale=0.7), _normal(2), np.float64),
+    "kernels.brownian": (kernels.brownian, _uniform(0.0, 3.0), np.float64),
+    "kernels.brownian_bridge": (kernels.brownian_bridge, _uniform(), np.float64),
+    "kernels.von_mises": (partial(kernels.von_mises, kappa=2.0), _uniform(-7.0, 7.0), np.float64),
+    "kernels.polynomial": (partial(kernels.polynomial, degree=3, c=0.5), _normal(2), np.float64),
+    "relations.order": (relations.order, _uniform(), np.float64),
+    "relations.neg_squared_distance": (relations.neg_squared_distance, _normal(2), np.float64),
+    "relations.soft_order": (partial(relations.soft_order, beta=5.0), _uniform(), np.float64),
+    "MercerExpansion.truncated": (_BROWNIAN.truncated, _uniform(), np.float64),
+    "SchmidtExpansion.truncated": (_ORDER_SCHMIDT.truncated, _uniform(), np.float64),
+    "bernstein_approximation": (schmidt.bernstein_approximation(relations.order, 6), _uniform(), np.float64),
+    "RKBSPair.kernel": (_PAIR.kernel, _uniform(), np.float64),
+    "RetrievalTask.relation": (nearest_key_task().relation, _uniform(-1.0, 1.0), np.float64),
+    "SymmetricInnerProduct.relation": (_SYMMETRIC_MODEL.relation, _uniform(), np.float64),
+    "AsymmetricInnerProduct.relation": (_ASYMMETRIC_MODEL.relation, _uniform(), np.float64),
+    "lexicographic_order": (lexicographic_order, _uniform(dim=2), np.bool_),
+    "utility_relation": (utility_relation(lambda p: p.sum(axis=1)), _uniform(dim=2), np.bool_),
+}
+SYMMETRIC = {name for name in RELATIONS if name.startswith("kernels.")} | {
+    "relations.neg_squared_distance", "MercerExpansion.truncated", "SymmetricInnerProduct.relation"}
+PSD = {name for name in RELATIONS if name.startswith("kernels.")} | {
+    "MercerExpansion.truncated", "SymmetricInnerProduct.relation"}
+
+
+@pytest.mark.parametrize("name", sorted(RELATIONS))
+@pytest.mark.parametrize("seed", [0, 1])
+def test_relation_contract(name: str, seed: int) -> None:
+    relation, sample, dtype = RELATIONS[name]
+    rng = np.random.default_rng(seed)
+    assert_relation_contract(relation, sample(rng, 13), sample(rng, 5), dtype=dtype,
+                             symmetric=name in SYMMETRIC, psd=name in PSD)
+
+
+def _gauss_rule() -> tuple[np.ndarray, np.ndarray]:
+    return quadrature.gaussian_legendre(120)
+
+
+_UNIFORM_60 = quadrature.uniform(60)
+_UNIFORM_400 = quadrature.uniform(400)
+_GAUSS = _gauss_rule()
+
+# name -> (expansion, the relation it expands, rule of mu, rule of nu or None, quadrature tolerance)
+EXPANSIONS: dict[str, tuple[Any, Callable[..., Any], Any, Any, float]] = {
+    "mercer_decomposition (brownian)": (mercer.mercer_decomposition(kernels.brownian, *_UNIFORM_60, 6),
+                                        kernels.brownian, _UNIFORM_60, None, 1e-10),
+    "mercer_decomposition (gaussian)": (
+        mercer.mercer_decomposition(partial(kernels.gaussian, lengthscale=0.5), *_GAUSS, 5),
+        partial(kernels.gaussian, lengthscale=0.5), _GAUSS, None, 1e-10),
+    "brownian_expansion (closed form)": (mercer.brownian_expansion(6), kernels.brownian, _UNIFORM_400, None, 1e-4),
+    "gaussian_expansion (closed form)": (mercer.gaussian_expansion(6, lengthscale=0.5),
+                                         partial(kernels.gaussian, lengthscale=0.5), _GAUSS, None, 1e-8),
+    "schmidt_decomposition (order)": (
+        schmidt.schmidt_decomposition(relations.order, *_UNIFORM_60, *quadrature.uniform(50), 5),
+        relations.order, _UNIFORM_60, quadrature.uniform(50), 1e-10),
+    "order_schmidt (closed form)": (schmidt.order_schmidt(6), relations.order, _UNIFORM_400, None, 2e-3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPANSIONS))
+def test_expansion_contract(name: str) -> None:
+    expansion, relation, rule_x, rule_y, atol = EXPANSIONS[name]
+    assert_expansion_contract(expansion, relation, rule_x, rule_y, atol=atol)
+
+
+# --- answer checks ---------------------------------------------------------------------------------------------
+
+def _phi3(x: np.ndarray) -> np.ndarray:
+    return np.stack([-(x**2), 2 * x, np.ones_like(x)], axis=1)
+
+
+def _psi3(y: np.ndarray) -> np.ndarray:
+    return np.stack([np.ones_like(y), y, -(y**2)], axis=1)
+
+
+def _key_phi(x: np.ndarray) -> np.ndarray:
+    return np.stack([np.ones_like(x), 2 * x**2, -(x**4)], axis=1)
+
+
+def _key_psi(y: np.ndarray) -> np.ndarray:
+    return np.stack([-(y**2), y, np.ones_like(y)], axis=1)
+
+
+def _floor(n: int) -> float:
+    return float(np.sqrt(1 - 1 / n**2) / 2)
+
+
+def _check_registry() -> dict[str, tuple[tuple[Any, ...], dict[int, str], dict[str, Any]]]:
+    """check name -> (a call that passes, position of each answer -> its kind, keyword arguments)."""
+    from relnb import gram
+    from relnb.attention import min_beta, required_beta
+    from relnb.preorder import Preorder
+
+    r2 = np.array([[0.0, 1.0], [0.0, 0.0]])
+    r4 = relations.order(np.linspace(0, 1, 4))
+    u, s, vt = np.linalg.svd(r4)
+    a4 = 1 / (2 * np.arange(1, 5) - 1)
+    expansion = mercer.brownian_expansion(8)
+    x60, w60 = quadrature.uniform(60)
+    soft = schmidt.schmidt_decomposition(relations.soft_order, x60, w60, x60, w60, rank=8)
+    bern = gram.l2_distance(relations.soft_order, schmidt.bernstein_approximation(relations.soft_order, 4),
+                               x60, w60, x60, w60)
+    x100, w100 = quadrature.uniform(100)
+    floor = gram.distance_to_psd_cone(relations.soft_order(x100), weights=w100).distance
+    films = np.array([3, 2, 0, 2, 3, 1])
+    chain = Preorder.from_utility(np.arange(70)).utility("dyadic")
+    scores = np.array([0.0, -0.1, -0.3, -1.0])
+    rule = quadrature.gaussian_legendre(200)
+    return {
+        "check_psd_distance": ((np.sqrt(3) / 2, r2), {0: "number"}, {}),
+        "check_factorization": ((u[:, :4] * np.sqrt(s[:4]), vt[:4].T * np.sqrt(s[:4]), r4),
+                                {0: "array", 1: "array"}, {}),
+        "check_floor_formula": ((_floor, relations.order), {0: "function"}, {}),
+        "check_mercer_sums": ((1 / 2, 1 / 6, kernels.brownian, *quadrature.uniform(400)),
+                              {0: "number", 1: "number"}, {}),
+        "check_allocation": ((1000 * a4 ** (2 / 3) / np.sum(a4 ** (2 / 3)), a4, 1000), {0: "array"}, {}),
+        "check_rff_expected_error": ((kernel_approx.rff_expected_error(8, lengthscale=0.5) ** 2, 8,
+                                      lambda t: np.exp(-(t**2) / (2 * 0.5**2)), *rule), {0: "number"}, {}),
+        "check_truncation_error": ((expansion.tail_l2(4), expansion, 4), {0: "number"}, {}),
+        "check_feature_maps": ((_phi3, _psi3, relations.neg_squared_distance), {0: "function", 1: "function"},
+                               {"max_features": 3}),
+        "check_symmetric_floor": ((floor, relations.soft_order, x100, w100), {0: "number"}, {}),
+        "check_bernstein_schmidt": (({4: (bern, soft.tail_l2(5))}, relations.soft_order, x60, w60),
+                                    {0: "mapping"}, {"degrees": (4,)}),
+        "check_utility": (([0, 2, 1], Preorder.from_utility([0, 2, 1])), {0: "array"}, {}),
+        "check_film_ranking": (((films[:, None] <= films[None, :]).astype(int), films), {0: "array", 1: "array"}, {}),
+        "check_first_float_tie": ((54, chain), {0: "int"}, {}),
+        "check_nearest_key_features": ((_key_phi, _key_psi, lambda x: x**2), {0: "function", 1: "function"},
+                                       {"max_features": 3}),
+        "check_min_beta": (({10: float(min_beta(10, 0.05, 0.01))}, 0.05, 0.01), {0: "mapping"}, {}),
+        "check_smallest_gap": ((0.1, [[0.0, 1.0, 0.5], [0.2, 0.1, 0.0]]), {0: "number"}, {}),
+        "check_temperature": ((float(required_beta(scores, 0, 0.01)), scores, 0.01), {0: "number"}, {}),
+    }
+
+
+CHECKS = _check_registry()
+
+
+def test_every_check_is_registered() -> None:
+    from relnb import checks
+
+    assert sorted(CHECKS) == sorted(name for name in checks.__all__ if name.startswith("check_"))
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_check_contract(name: str) -> None:
+    from relnb import checks
+
+    args, answers, kwargs = CHECKS[name]
+    assert_check_contract(getattr(checks, name), args, answers, kwargs=kwargs)
+
+
+def test_known_bad_answers_get_words() -> None:
+    """The probes of the bad-input review that raised or passed."""
+    from relnb import checks
+
+    assert not checks.check_temperature(5.0, [0.0, -1.0], 0.6).passed  # was ZeroDivisionError
+    assert checks.check_temperature(0.0, [0.0, -1.0], 0.6).passed  # beta = 0 already gives weight 0.73 >= 0.4
+    chain = [1 - Fraction(1, 2**i) for i in range(70)]
+    assert not checks.check_first_float_tie(54.7, chain).passed  # was truncated to 54 and passed
+    assert not checks.check_first_float_tie(np.float64(54.9), chain).passed
+    assert checks.check_first_float_tie(np.int64(54), chain).passed
+    assert "should be a number" in checks.check_psd_distance("0.8x", [[0.0, 1.0], [0.0, 0.0]]).message
+    assert "should be a number" in checks.check_psd_distance("0.866", [[0.0, 1.0], [0.0, 0.0]]).message
+    assert not checks.check_min_beta({10.7: float(np.log(9 * 99) * 100)}, 0.01, 0.01).passed
