@@ -127,7 +127,7 @@ def main() -> int:
     parser.add_argument("--book", type=Path, default=ROOT / "book", help="the chapters' folder (default: book/)")
     parser.add_argument("notebooks", nargs="*", help="chapter file names (default: all of book/)")
     args = parser.parse_args()
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="relnb-reader-"))
+    work = (args.workdir or Path(tempfile.mkdtemp(prefix="relnb-reader-"))).resolve()
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)

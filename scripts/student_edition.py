@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-COPY = ["_config.yml", "_toc.yml", "references.bib", "_ext", "_mathjax", "book"]
+COPY = ["_config.yml", "_toc.yml", "references.bib", "_ext", "_mathjax", "_theme", "book"]
 
 # A fenced directive: opening fence of 3+ backticks or colons, the directive name, ..., the same fence.
 _FENCED = r"(?P<fence>`{3,}|:{3,})\{%s\}[^\n]*\n.*?^(?P=fence)[ \t]*$\n?"
