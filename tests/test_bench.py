@@ -132,12 +132,15 @@ def test_table_is_stable_text_with_dashes_for_missing_values(results: bench.Benc
     assert "2.000e-11" in results.table("poly", "error")
 
 
-def test_timing_table(tmp_path: Path) -> None:
+def test_timing_table_reads_the_separate_timings_file(tmp_path: Path) -> None:
     timings = {"notebooks": {"relations": {"seconds": 12.34, "ok": True}},
                "make": {"lint": {"seconds": 1.0, "ok": False}}, "book_seconds": 12.34, "make_test_seconds": 1.0,
-               "date": "2026-11-23", "cpus": 2}
-    data = {"rows": _rows(), "retrieval": _retrieval(), "meta": {}, "timings": timings}
-    assert bench.load_results(_write(tmp_path, data)).timing_table().splitlines() == [
+               "date": "2026-11-23", "cpus": 2, "bench": {"seconds": 80.0}}
+    data = {"rows": _rows(), "retrieval": _retrieval(), "meta": {}}
+    (tmp_path / "timings.json").write_text(json.dumps(timings), encoding="utf-8")
+    read = bench.load_results(_write(tmp_path, data), timings=tmp_path / "timings.json")
+    assert read.timings["bench"] == {"seconds": 80.0}
+    assert read.timing_table().splitlines() == [
         "measured 2026-11-23 on 2 CPUs",
         "notebook (fresh kernel)        seconds",
         "  relations                       12.3",
@@ -145,17 +148,33 @@ def test_timing_table(tmp_path: Path) -> None:
         "  lint                             1.0  FAILED",
         "whole book: 12 s; make test: 1 s",
     ]
-    data.pop("timings")
-    assert "run make bench without --skip-timings" in bench.load_results(_write(tmp_path, data)).timing_table()
+    assert "run make timings" in bench.load_results(_write(tmp_path, data)).timing_table()
+    (tmp_path / "timings.json").write_text(json.dumps({"notebooks": {}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="timings must be an object with the keys notebooks and make"):
+        bench.load_results(tmp_path / "bench.json", timings=tmp_path / "timings.json")
+
+
+def test_the_results_file_holds_no_wall_times_and_may_lack_retrieval(tmp_path: Path) -> None:
+    data = {"rows": _rows(), "meta": {}}
+    assert repr(bench.load_results(_write(tmp_path, data))) == (
+        "BenchResults(7 rows on 2 relations, no retrieval, timings no)")
+    for key in bench.WALL_TIME_KEYS:  # anywhere in the file: at the top, in meta, in a row's candidates
+        for where in (data, data["meta"], data["rows"][2]):
+            broken = copy.deepcopy(data)
+            target = broken if where is data else broken["meta"] if where is data["meta"] else broken["rows"][2]
+            target[key] = 1.0
+            with pytest.raises(ValueError, match=f"must hold no wall times or dates .*found .*{key}"):
+                bench.load_results(_write(tmp_path, broken))
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.pop("rows"), "keys rows, retrieval and meta"),
+    (lambda d: d.pop("rows"), "keys rows and meta"),
     (lambda d: d["retrieval"].pop("min_beta"), r"retrieval is missing the keys \['min_beta'\]"),
     (lambda d: d["retrieval"].update(betas=[10.0, 1.0, 100.0]), "betas must be positive and increasing"),
     (lambda d: d["retrieval"].update(accuracy=[0.0, 1.5, 1.0]), r"accuracy must have one value in \[0, 1\]"),
     (lambda d: d["retrieval"].update(weight_min=[0.5]), "weight_min must have one value"),
-    (lambda d: d.update(timings={"notebooks": {}}), "timings must be an object with the keys notebooks and make"),
+    (lambda d: d.update(timings={"notebooks": {}}), "must hold no wall times"),
+    (lambda d: d["rows"][2].update(candidates=[{"seed": 0, "seconds": 0.5}]), r"found /rows/2/candidates/0/seconds"),
     (lambda d: d["rows"][0].update(d=0), "d must be >= 1"),
 ])
 def test_load_results_rejects_malformed_files(tmp_path: Path, change, message: str) -> None:
