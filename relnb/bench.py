@@ -213,13 +213,19 @@ class BenchResults:
             raise ValueError(f"the row of {method!r} at d = {d} on {relation!r} has no key {key!r}; it has {list(row)}")
         return row[key]
 
-    def table(self, relation: str, key: str = "ratio", *, digits: int = 4) -> str:
+    def table(self, relation: str, key: str = "ratio", *, digits: int = 4, methods: list[str] | None = None) -> str:
         """A text table of ``key`` for every method (rows) and :math:`d` (columns); ``-`` where there is no value.
 
         Values are printed with ``digits`` significant digits (``#.{digits}g``), so the table is stable text.
+        ``methods`` (default: all, in the order of their first row) chooses the rows; each must exist.
         """
         digits = check_int(digits, "digits", minimum=1, maximum=12)
-        dims, methods = self.dims(relation), self.methods(relation)
+        dims, known = self.dims(relation), self.methods(relation)
+        if methods is None:
+            methods = known
+        elif not methods or any(m not in known for m in methods):
+            raise ValueError(f"methods must be a non-empty list of methods measured on {relation!r} ({known}); "
+                             f"got {methods!r}")
         title = key + " on " + relation
         header = [f"d = {d}" for d in dims]
         body = []

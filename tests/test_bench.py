@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -130,6 +131,10 @@ def test_table_is_stable_text_with_dashes_for_missing_values(results: bench.Benc
     assert results.table("poly").splitlines()[1:] == ["optimum (Schmidt)         -",
                                                       "trained <phi, psi>        -"]
     assert "2.000e-11" in results.table("poly", "error")
+    assert results.table("order", methods=["trained <phi, psi>"]).splitlines() == [
+        "ratio on order        d = 1  d = 2", "trained <phi, psi>    1.100  1.050"]
+    with pytest.raises(ValueError, match="methods must be a non-empty list of methods measured on 'order'"):
+        results.table("order", methods=["RFF"])
 
 
 def test_timing_table_reads_the_separate_timings_file(tmp_path: Path) -> None:
@@ -288,6 +293,30 @@ def test_equal_budget_baselines_use_the_best_readout_and_never_beat_the_optimum(
     assert relation_norm(problem.kernel(xv) - model.relation(xv), wv) == pytest.approx(errors["random"][1], rel=1e-9)
     with pytest.raises(ValueError, match="features must be >= 8; got 4"):
         kernel_approx.nystroem_errors(problem, 8, 1, features=4)
+
+
+def test_nystroem_sections_span_the_same_space_and_are_stable() -> None:
+    problem = kernel_approx.symmetric_problem("gaussian")
+    # 9 landmarks: K_zz is well conditioned, so whitened features and kernel sections give the same readout (the
+    # same span) to rounding amplified by its condition number (measured 1e-13)
+    whitened = kernel_approx.nystroem_errors(problem, 4, 3, features=9)
+    sections = kernel_approx.nystroem_errors(problem, 4, 3, features=9, whiten=False)
+    np.testing.assert_allclose(sections, whitened, rtol=1e-9)
+    # 33 landmarks, d = 16: landmarks moved by a relative 1e-13 (a rounding-sized change, like another BLAS build)
+    # move the sections' errors by ~1e-7 relative (measured) and the whitened ones by up to 16 %
+    orig = problem.sample
+    moved = dataclasses.replace(problem, sample=lambda rng, n: orig(rng, n) * (1 + 1e-13))
+    for whiten, tol in ((False, 1e-5), (True, None)):
+        a = np.array(kernel_approx.nystroem_errors(problem, 16, 3, features=33, whiten=whiten))
+        b = np.array(kernel_approx.nystroem_errors(moved, 16, 3, features=33, whiten=whiten))
+        if tol is None:
+            assert np.abs(b / a - 1).max() > 1e-3  # what whiten=False cures
+        else:
+            np.testing.assert_allclose(b, a, rtol=tol)
+    with pytest.raises(ValueError, match="whiten=False needs features=m"):
+        kernel_approx.nystroem_errors(problem, 4, 1, whiten=False)
+    with pytest.raises(TypeError, match="whiten must be a bool"):
+        kernel_approx.nystroem_errors(problem, 4, 1, features=9, whiten=0)
 
 
 def test_problems_train_and_validate_on_different_rules() -> None:
