@@ -85,6 +85,10 @@ def _normal_sample(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
     return rng.normal(size=(n, 1))
 
 
+def _normal_sample_2d(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    return rng.normal(size=(n, 2))
+
+
 def _uniform_sample(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
     return rng.uniform(size=(n, 1))
 
@@ -98,6 +102,11 @@ def symmetric_problem(name: str) -> SymmetricProblem:
     - ``"brownian"``: :math:`\min(x, y)` under the uniform measure on :math:`[0, 1]`; Gauss--Legendre rules with
       300 and 1001 nodes;
     - ``"laplace"``: :math:`e^{-|x-y|/\ell}` under :math:`N(0, 1)`; rules as for ``"gaussian"``, validated on 2000,
+    - ``"gaussian2"``: :math:`e^{-\|x-y\|^2/(2\ell^2)}` under :math:`N(0, I_2)`; trained on the 40 x 40 product of
+      ``gaussian_legendre(40, half_width=6)`` and validated on 70 x 70 of ``gaussian_legendre(70, half_width=7)``
+      (:func:`relnb.quadrature.product_rule`; a 30 x 30 Gauss--Hermite rule is too coarse: its nodes are
+      :math:`\approx \ell` apart near the centre), with the closed-form tensor expansion of
+      :func:`relnb.mercer.gaussian_tensor_expansion` (rank 64),
 
     with :math:`\ell` = :data:`LENGTHSCALE`.  The Gaussian and Brownian optima are closed forms
     (:func:`relnb.mercer.gaussian_expansion`, :func:`relnb.mercer.brownian_expansion`); the Laplace kernel's comes
@@ -105,7 +114,7 @@ def symmetric_problem(name: str) -> SymmetricProblem:
 
     Parameters
     ----------
-    name : {"gaussian", "brownian", "laplace"}
+    name : {"gaussian", "brownian", "laplace", "gaussian2"}
 
     Returns
     -------
@@ -140,7 +149,17 @@ def symmetric_problem(name: str) -> SymmetricProblem:
             mercer.mercer_decomposition(laplace, *valid, rank=16), _normal_sample,
             {"train": "gaussian_legendre(300)", "valid": "gaussian_legendre(2000, half_width=9.5)"},
         )
-    raise ValueError(f"name must be one of 'gaussian', 'brownian', 'laplace'; got {name!r}")
+    if name == "gaussian2":
+        return SymmetricProblem(
+            name, "Gaussian kernel, lengthscale 0.5, N(0, I_2)", partial(kernels.gaussian, lengthscale=LENGTHSCALE),
+            quadrature.product_rule(quadrature.gaussian_legendre(40, half_width=6.0), 2),
+            quadrature.product_rule(quadrature.gaussian_legendre(70, half_width=7.0), 2),
+            mercer.gaussian_tensor_expansion(64, dim=2, lengthscale=LENGTHSCALE), _normal_sample_2d,
+            {"train": "product_rule(gaussian_legendre(40, half_width=6), 2)",
+             "valid": "product_rule(gaussian_legendre(70, half_width=7), 2)"},
+            gamma=1 / (2 * LENGTHSCALE**2),
+        )
+    raise ValueError(f"name must be one of 'gaussian', 'brownian', 'laplace', 'gaussian2'; got {name!r}")
 
 
 def _errors_per_seed(
@@ -276,7 +295,7 @@ def nystroem_errors(
 
     def fitted(seed: int, m: int) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
         sample = problem.sample(np.random.default_rng(seed), 1000)
-        if problem.name == "gaussian":  # sklearn's vectorised kernels: the same map, 100x faster
+        if problem.gamma is not None:  # the Gaussian kernel: sklearn's vectorised kernels, the same map, 100x faster
             nystroem = Nystroem(kernel="rbf", gamma=1 / (2 * LENGTHSCALE**2), n_components=m, random_state=seed)
         elif problem.name == "laplace":
             nystroem = Nystroem(kernel="laplacian", gamma=1 / LENGTHSCALE, n_components=m, random_state=seed)

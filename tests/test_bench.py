@@ -320,12 +320,13 @@ def test_nystroem_sections_span_the_same_space_and_are_stable() -> None:
 
 
 def test_problems_train_and_validate_on_different_rules() -> None:
-    for name in ("gaussian", "brownian"):
+    for name, dim in (("gaussian", 1), ("brownian", 1), ("gaussian2", 2)):
         problem = kernel_approx.symmetric_problem(name)
         (xt, wt), (xv, wv) = problem.train, problem.valid
-        assert xv.shape[0] > xt.shape[0] and not np.isin(xt, xv).any()
+        assert xv.shape[0] > xt.shape[0] and not np.isin(xt, xv).any()  # no coordinate in common
         assert wt.sum() == pytest.approx(1.0) and wv.sum() == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="name must be one of 'gaussian', 'brownian', 'laplace'; got 'rbf'"):
+        assert xt.shape[1] == xv.shape[1] == problem.sample(np.random.default_rng(0), 3).shape[1] == dim
+    with pytest.raises(ValueError, match="name must be one of 'gaussian', 'brownian', 'laplace', 'gaussian2'; got"):
         kernel_approx.symmetric_problem("rbf")
 
 
