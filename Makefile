@@ -17,7 +17,7 @@ include numerics.env
 export $(shell sed -n 's/^\([A-Z_]*\)=.*/\1/p' numerics.env)
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-.PHONY: lock reader-test bench train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
+.PHONY: lock reader-test bench bench-check timings train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -66,7 +66,7 @@ book: $(STAMP) $(MATHJAX)  ## build the HTML book (strict: any warning fails)
 
 test: $(STAMP) $(MATHJAX)  ## everything CI checks
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint unit nbval notebook-tests build-check browser-test pdf-test student-test reader-test; \
+	$(MAKE) --no-print-directory lint unit bench-check nbval notebook-tests build-check browser-test pdf-test student-test reader-test; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 lint: $(STAMP)  ## ruff over relnb and tests; notebook code no wider than the page (79 characters)
@@ -116,10 +116,16 @@ pdf-test: pdf  ## the PDF edition: no undefined references, no '??', results num
 train-mercer: $(STAMP)  ## re-run the Mercer chapter's training sweeps (~15 min) -> book/data/mercer_results.json
 	$(PY) benchmarks/train_mercer.py
 
-# Not part of `make test`. BENCH_FLAGS=--skip-timings keeps the stored timings (saves ~7 min);
-# BENCH_FLAGS="--only retrieval" re-runs one benchmark. Then: make execute NOTEBOOKS=book/limits.ipynb
-bench: $(STAMP) $(MATHJAX)  ## benchmarks -> book/data/bench.json: trained vs optimum, baselines, retrieval, timings (~8 min)
+# Not part of `make test`. BENCH_FLAGS="--only retrieval" re-runs one benchmark. bench.json gets numbers only
+# (identical from run to run); wall times go to book/data/timings.json. Then: make execute NOTEBOOKS=book/limits.ipynb
+bench: $(STAMP)  ## benchmarks -> book/data/bench.json: trained vs optimum, baselines, retrieval (numbers only)
 	$(PY) benchmarks/run.py $(BENCH_FLAGS)
+
+bench-check: $(STAMP)  ## make bench --quick twice into a temporary folder: identical numbers, read as the page reads them
+	$(PY) benchmarks/check.py
+
+timings: $(STAMP) $(MATHJAX)  ## wall times of every notebook and of each part of make test -> book/data/timings.json (~7 min)
+	$(PY) benchmarks/timings.py --out book/data/timings.json
 
 student: $(STAMP) $(MATHJAX)  ## the student edition: no solutions (HTML in _build/student/html, notebooks in _build/student/notebooks)
 	rm -rf _build/student _build/student_src

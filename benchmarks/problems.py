@@ -84,7 +84,7 @@ def fit_symmetric(
         raise ValueError(f"problem must be a SymmetricProblem; got {type(problem).__name__}")
     d = check_int(d, "d", minimum=1)
     x, w = problem.train if train is None else train
-    model = SymmetricInnerProduct(MLP(1, d, width=width, depth=depth, seed=seed))
+    model = SymmetricInnerProduct(MLP(x.shape[1], d, width=width, depth=depth, seed=seed))  # inputs in R^p
     start = time.perf_counter()
     _, history = fit_relation(model, problem.kernel, x, w, seed=seed, validation=problem.valid, **design)
     return FitResult(history.l2_error, history.validation_l2, time.perf_counter() - start, len(history.lbfgs_loss),

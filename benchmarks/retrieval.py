@@ -23,7 +23,7 @@ BETAS = np.geomspace(1.0, 2000.0, 41)
 
 
 def main() -> None:
-    out, began = start(__doc__.splitlines()[0])
+    out, began, _ = start(__doc__.splitlines()[0])
     task = moving_target_task()
     xq, wq, xk, wk = task.grid(40)
     model = retrieval_model()  # the attention chapter's model, the same recipe

@@ -1,16 +1,18 @@
-"""`make bench`: run every benchmark in its own process, merge the results into book/data/bench.json, print a table.
+"""`make bench`: run every benchmark in its own process, merge the numbers into book/data/bench.json, print a table.
 
-Benchmarks (benchmarks/*.py, one process each, one torch thread, fixed seeds):
+Benchmarks (benchmarks/*.py, one process each, one thread for torch and BLAS, fixed seeds):
 
   symmetric   Gaussian kernel and min(x, y): trained <phi, phi>, Eckart-Young optimum, random Fourier,
               Nystroem, truncated Mercer features (d = 2, 4, 8, 16)
   asymmetric  1{y < x} and -(x - y)^2: trained <phi, psi>, Schmidt optimum, best symmetric model
   retrieval   the attention chapter's trained attention: weight and accuracy against beta, next to min_beta
-  timings     wall time of every notebook and of each part of `make test` (several minutes; --skip-timings
-              keeps the timings already in the results file)
 
-Parts and logs go to _build/bench/; the results file is small (rows, retrieval curves, timings, metadata).
-The page book/limits.ipynb reads it: after `make bench`, run `make execute NOTEBOOKS=book/limits.ipynb`.
+bench.json holds numbers only (nothing that depends on wall time), so two runs in the same environment write
+the same file; the wall time of each benchmark and of each fit goes to the "bench" section of
+book/data/timings.json (`make timings` writes its notebooks and make-test sections). `--quick` runs a reduced
+configuration (the Gaussian kernel at d = 2, 4, one small network, few seeds) for `make bench-check`, which runs
+it twice into a temporary folder and compares. Parts and logs go to _build/bench/. The page book/limits.ipynb
+reads the results: after `make bench`, run `make execute NOTEBOOKS=book/limits.ipynb`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = ROOT / "book" / "data" / "bench.json"
-PARTS = ROOT / "_build" / "bench"
 BENCHMARKS = ["symmetric", "asymmetric", "retrieval"]
 # One thread for torch (RELNB_THREADS, and each script) and for numpy's BLAS and LAPACK: the machine may be
 # shared, and every stored digit stays the same from run to run.
@@ -34,28 +35,28 @@ THREADS = {name: "1" for name in ("RELNB_THREADS", "OMP_NUM_THREADS", "OPENBLAS_
 ENV = {**os.environ, **THREADS, "PYTHONHASHSEED": "0"}
 
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+from common import update_timings  # noqa: E402
+
 from relnb.bench import load_results, validate_rows  # noqa: E402  (the package from this checkout)
 
 
-def run(name: str) -> dict:
-    """Run one benchmark script in a fresh process and return its part.
-
-    The timings run in the caller's environment (they measure `make test` and the notebooks as they run);
-    the others on one thread.
-    """
-    part = PARTS / f"{name}.json"
+def run(name: str, parts: Path, quick: bool) -> dict:
+    """Run one benchmark script in a fresh process and return its part."""
+    part = parts / f"{name}.json"
     part.unlink(missing_ok=True)
     print(f"== {name}", flush=True)
-    subprocess.run([sys.executable, str(HERE / f"{name}.py"), "--out", str(part)], check=True, cwd=ROOT,
-                   env=None if name == "timings" else ENV)
+    subprocess.run([sys.executable, str(HERE / f"{name}.py"), "--out", str(part), *(["--quick"] if quick else [])],
+                   check=True, cwd=ROOT, env=ENV)
     return json.loads(part.read_text(encoding="utf-8"))
 
 
-def merge(parts: dict[str, dict], previous: dict | None) -> dict:
-    """One results file from the parts; benchmarks not run this time keep their previous results."""
+def merge(parts: dict[str, dict], previous: dict | None, quick: bool) -> dict:
+    """One results file from the parts (numbers only); benchmarks not run this time keep their previous results."""
     previous = previous or {}
     old_meta = previous.get("meta", {})
-    benchmarks = {**old_meta.get("benchmarks", {}), **{name: p["meta"] for name, p in parts.items()}}
+    kept = {name: meta for name, meta in old_meta.get("benchmarks", {}).items() if name in BENCHMARKS}
+    benchmarks = {**kept, **{name: p["meta"] for name, p in parts.items()}}
     rows = []
     for name in ("symmetric", "asymmetric"):  # rows in a fixed order, whichever benchmarks ran this time
         if name in parts:
@@ -63,24 +64,13 @@ def merge(parts: dict[str, dict], previous: dict | None) -> dict:
         else:
             relations = benchmarks.get(name, {}).get("relations", {})
             rows += [row for row in previous.get("rows", []) if row["relation"] in relations]
-    meta = {
-        "written": time.strftime("%Y-%m-%d %H:%M"), "command": "make bench (benchmarks/run.py)",
-        "threads": "1 (torch, BLAS)", "dtype": "float64",
-        "seconds": {**old_meta.get("seconds", {}), **{name: p["seconds"] for name, p in parts.items()}},
-        "benchmarks": benchmarks,
-    }
-    merged = {"meta": meta, "rows": validate_rows(rows),
-              "retrieval": parts["retrieval"]["retrieval"] if "retrieval" in parts else previous.get("retrieval")}
-    timings = parts["timings"]["timings"] if "timings" in parts else previous.get("timings")
-    if timings is not None:
-        merged["timings"] = timings
+    meta = {"command": "make bench (benchmarks/run.py" + (" --quick)" if quick else ")"),
+            "threads": "1 (torch, BLAS)", "dtype": "float64", "benchmarks": benchmarks}
+    merged = {"meta": meta, "rows": validate_rows(rows)}
+    retrieval = parts["retrieval"]["retrieval"] if "retrieval" in parts else previous.get("retrieval")
+    if retrieval is not None:
+        merged["retrieval"] = retrieval
     return merged
-
-
-def write(path: Path, merged: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(merged, indent=1) + "\n", encoding="utf-8")
-    load_results(path)  # the page reads it through this: fail here, not there
 
 
 def report(path: Path) -> None:
@@ -88,42 +78,41 @@ def report(path: Path) -> None:
     for relation in results.relations():
         print("\n" + results.table(relation))
     r = results.retrieval
-    print(f"\nretrieval: beta_min(n, eta - 2 delta, eps) = {r['min_beta']:.4g}, the gap instances need beta = "
-          f"{r['measured_beta']:.4g}; argmax accuracy {r['argmax_accuracy']:.4g} (gap instances), "
-          f"{r['argmax_accuracy_free']:.4g} (no gap condition)")
-    if results.timings:
-        t = results.timings
-        print(f"timings ({t['date']}): notebooks {t['book_seconds']} s in all, make test parts "
-              f"{t['make_test_seconds']} s in all")
-        for group in ("notebooks", "make"):
-            print("  " + ", ".join(f"{k} {v['seconds']} s{'' if v['ok'] else ' FAILED'}" for k, v in t[group].items()))
-    print("seconds per benchmark: " + ", ".join(f"{k} {v}" for k, v in results.meta["seconds"].items()))
+    if r is not None:
+        print(f"\nretrieval: beta_min(n, eta - 2 delta, eps) = {r['min_beta']:.4g}, the gap instances need beta = "
+              f"{r['measured_beta']:.4g}; argmax accuracy {r['argmax_accuracy']:.4g} (gap instances), "
+              f"{r['argmax_accuracy_free']:.4g} (no gap condition)")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-timings", action="store_true",
-                        help="do not re-measure the timings (keeps those already in the results file)")
-    parser.add_argument("--only", nargs="+", choices=[*BENCHMARKS, "timings"],
+    parser.add_argument("--only", nargs="+", choices=BENCHMARKS,
                         help="run only these benchmarks; the others keep their previous results")
+    parser.add_argument("--quick", action="store_true",
+                        help="reduced configuration (symmetric benchmark only: Gaussian kernel, d = 2, 4)")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--timings", type=Path, help="the wall-time file (default: timings.json beside --out)")
     args = parser.parse_args()
-    previous = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else None
-    chosen = args.only or BENCHMARKS + ([] if args.skip_timings else ["timings"])
-    if previous is None and not set(BENCHMARKS) <= set(chosen):
+    if args.quick and args.only:
+        parser.error("--quick runs the symmetric benchmark only; it takes no --only")
+    timings = args.timings or args.out.parent / "timings.json"
+    previous = None if args.quick or not args.out.exists() else json.loads(args.out.read_text(encoding="utf-8"))
+    chosen = ["symmetric"] if args.quick else args.only or BENCHMARKS
+    if previous is None and not args.quick and set(chosen) != set(BENCHMARKS):
         parser.error(f"{args.out} does not exist yet: run every benchmark once (without --only)")
-    parts = {name: run(name) for name in chosen if name != "timings"}
-    merged = merge(parts, previous)
-    write(args.out, merged)  # before the timings: the notebooks they execute read this file
-    if "timings" in chosen:
-        parts["timings"] = run("timings")
-        write(args.out, merge(parts, previous))
-    report(args.out)
-    measured = parts["timings"]["timings"] if "timings" in parts else {}  # this run's timings only
-    failed = [k for group in ("notebooks", "make") for k, v in measured.get(group, {}).items() if not v["ok"]]
-    if failed:
-        sys.exit(f"make bench: these timed runs failed (logs in {PARTS.relative_to(ROOT)}/logs): {failed}")
+    parts_dir = args.out.parent / "parts" if args.quick else ROOT / "_build" / "bench"
+    began = time.perf_counter()
+    parts = {name: run(name, parts_dir, args.quick) for name in chosen}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(merge(parts, previous, args.quick), indent=1) + "\n", encoding="utf-8")
+    old = json.loads(timings.read_text(encoding="utf-8")).get("bench", {}) if timings.exists() else {}
+    update_timings(timings, {"bench": {
+        "date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(),
+        "seconds": round(time.perf_counter() - began, 1), "ran": chosen,  # this run's wall time and benchmarks
+        "benchmarks": {**old.get("benchmarks", {}), **{name: p["wall"] for name, p in parts.items()}},
+    }})
+    report(args.out)  # the page reads it through relnb.bench.load_results: fail here, not there
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ Notebooks: book/ is copied to a temporary folder and each notebook there is exec
 (nbclient, a fresh kernel per notebook, like `make execute`), so the stored notebooks are never touched.
 `make test`: each part (`make lint`, `make unit`, ...) is run and timed on its own, in the order `make test`
 runs them; the browser's and TeX's Debian packages are installed first (untimed) when missing. Takes about
-as long as `make test` plus the notebooks (several minutes). Run by benchmarks/run.py unless
-`--skip-timings` (`make bench`).
+as long as `make test` plus the notebooks (several minutes). Run by `make timings`, which writes the
+"notebooks" and "make" sections of book/data/timings.json (`make bench` writes its "bench" section); wall
+times never go to book/data/bench.json, whose numbers are identical from run to run.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, log, start, versions, write_part
+from common import ROOT, log, start, update_timings, versions
 
 MAKE_TEST_PARTS = ["lint", "unit", "nbval", "notebook-tests", "build-check", "browser-test", "pdf-test", "student-test"]
 
@@ -63,9 +64,9 @@ def time_make_parts(logs: Path) -> dict[str, dict]:
 
 
 def main() -> None:
-    out, began = start(__doc__.splitlines()[0])
+    out, _, _ = start(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory(prefix="relnb-bench-") as folder:
-        logs = out.parent / "logs"
+        logs = ROOT / "_build" / "bench" / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         notebooks = time_notebooks(Path(folder), logs)
         make = time_make_parts(logs)
@@ -75,9 +76,12 @@ def main() -> None:
         "make_test_seconds": round(sum(t["seconds"] for t in make.values()), 1),
         "date": time.strftime("%Y-%m-%d"), "cpus": os.cpu_count(),
         "how": "wall time; notebooks with jupyter execute on a copy of book/, one fresh kernel each; "
-               "make parts one after another",
+               "make parts one after another", "versions": versions(),
     }
-    write_part(out, began, {"timings": timings, "meta": {"versions": versions()}})
+    update_timings(out, timings)  # keeps the "bench" section written by make bench
+    failed = [k for group in (notebooks, make) for k, v in group.items() if not v["ok"]]
+    if failed:
+        sys.exit(f"make timings: these timed runs failed (logs in {logs}): {failed}")
 
 
 if __name__ == "__main__":

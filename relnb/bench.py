@@ -37,6 +37,7 @@ from relnb._validation import check_int
 
 __all__ = [
     "ROW_KEYS",
+    "WALL_TIME_KEYS",
     "ZERO_OPTIMUM",
     "BenchResults",
     "load_mercer_results",
@@ -154,23 +155,25 @@ def validate_rows(rows: object) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True, eq=False)
 class BenchResults:
-    r"""The contents of ``book/data/bench.json``: rows, the retrieval benchmark, timings and metadata.
+    r"""The contents of ``book/data/bench.json`` (rows, the retrieval benchmark, metadata) and of the timings file.
 
     Attributes
     ----------
     rows : list of dict
         One per relation, method and :math:`d` (see :func:`make_row`).
-    retrieval : dict
+    retrieval : dict or None
         The attention benchmark: ``betas`` and, per :math:`\beta`, weights and accuracies (lists of the same
-        length), with scalars such as ``min_beta``.
+        length), with scalars such as ``min_beta``; ``None`` when it was not run (``make bench-check``).
     timings : dict or None
-        Wall times in seconds: ``notebooks`` (per chapter) and ``make`` (per part of ``make test``).
+        Wall times in seconds, from the separate timings file (``book/data/timings.json``): ``notebooks``
+        (per chapter) and ``make`` (per part of ``make test``) from ``make timings``, ``bench`` (per benchmark
+        and per fit) from ``make bench``; ``None`` when no timings file was read.
     meta : dict
-        Versions, date, settings and the seconds each benchmark took.
+        Versions and settings.
     """
 
     rows: list[dict[str, Any]] = field(repr=False)
-    retrieval: dict[str, Any] = field(repr=False)
+    retrieval: dict[str, Any] | None = field(repr=False)
     timings: dict[str, Any] | None = field(repr=False)
     meta: dict[str, Any] = field(repr=False)
 
@@ -210,13 +213,19 @@ class BenchResults:
             raise ValueError(f"the row of {method!r} at d = {d} on {relation!r} has no key {key!r}; it has {list(row)}")
         return row[key]
 
-    def table(self, relation: str, key: str = "ratio", *, digits: int = 4) -> str:
+    def table(self, relation: str, key: str = "ratio", *, digits: int = 4, methods: list[str] | None = None) -> str:
         """A text table of ``key`` for every method (rows) and :math:`d` (columns); ``-`` where there is no value.
 
         Values are printed with ``digits`` significant digits (``#.{digits}g``), so the table is stable text.
+        ``methods`` (default: all, in the order of their first row) chooses the rows; each must exist.
         """
         digits = check_int(digits, "digits", minimum=1, maximum=12)
-        dims, methods = self.dims(relation), self.methods(relation)
+        dims, known = self.dims(relation), self.methods(relation)
+        if methods is None:
+            methods = known
+        elif not methods or any(m not in known for m in methods):
+            raise ValueError(f"methods must be a non-empty list of methods measured on {relation!r} ({known}); "
+                             f"got {methods!r}")
         title = key + " on " + relation
         header = [f"d = {d}" for d in dims]
         body = []
@@ -237,8 +246,8 @@ class BenchResults:
 
     def timing_table(self) -> str:
         """The wall times of the notebooks and of the parts of ``make test`` as text (a note if there are none)."""
-        if not self.timings:
-            return "no timings in the results file: run make bench without --skip-timings"
+        if not self.timings or "notebooks" not in self.timings:
+            return "no timings of the notebooks: run make timings"
         t = self.timings
         lines = [f"measured {t.get('date', '?')} on {t.get('cpus', '?')} CPUs"]
         for group, title in (("notebooks", "notebook (fresh kernel)"), ("make", "make target")):
@@ -253,10 +262,9 @@ class BenchResults:
             raise ValueError(f"relation must be one of {self.relations()}; got {relation!r}")
 
     def __repr__(self) -> str:
-        return (
-            f"BenchResults({len(self.rows)} rows on {len(self.relations())} relations, "
-            f"retrieval over {len(self.retrieval['betas'])} betas, timings {'yes' if self.timings else 'no'})"
-        )
+        retrieval = "no retrieval" if self.retrieval is None else f"retrieval over {len(self.retrieval['betas'])} betas"
+        return (f"BenchResults({len(self.rows)} rows on {len(self.relations())} relations, {retrieval}, "
+                f"timings {'yes' if self.timings else 'no'})")
 
 
 _RETRIEVAL_SERIES = ("weight_mean", "weight_min", "accuracy", "weight_mean_free", "accuracy_free")
@@ -321,14 +329,49 @@ def stored_file(path: str | Path) -> Path:
                      f"stored copy {packaged.name!r} (run make bench / make train-mercer, or install relnb's wheel)")
 
 
-def load_results(path: str | Path) -> BenchResults:
-    r"""Read and validate the results file written by ``make bench``.
+#: Keys that hold wall times or dates: they belong in the timings file, never in ``bench.json``.
+WALL_TIME_KEYS = ("seconds", "written", "date", "timings")
+
+
+def _wall_time_key(value: object, where: str = "") -> str | None:
+    """The path of the first key of :data:`WALL_TIME_KEYS` anywhere in a JSON value, or ``None``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in WALL_TIME_KEYS:
+                return f"{where}/{key}"
+            found = _wall_time_key(item, f"{where}/{key}")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _wall_time_key(item, f"{where}/{i}")
+            if found:
+                return found
+    return None
+
+
+def _load_json(path: str | Path) -> Any:
+    file = stored_file(path)
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{file.name} must be JSON; {exc}") from exc
+
+
+def load_results(path: str | Path, *, timings: str | Path | None = None) -> BenchResults:
+    r"""Read and validate the results file written by ``make bench``, and optionally the timings file.
+
+    ``bench.json`` holds numbers only, the same from run to run: a key of :data:`WALL_TIME_KEYS` anywhere in
+    it is an error.  Wall times live in the timings file (``make bench`` writes its ``bench`` section,
+    ``make timings`` the notebooks and the parts of ``make test``).
 
     Parameters
     ----------
     path : str or pathlib.Path
         Usually ``book/data/bench.json`` (``data/bench.json`` from a notebook in ``book/``); where it is
         missing, the copy in the installed package (:func:`stored_file`).
+    timings : str or pathlib.Path, optional
+        The timings file, e.g. ``data/timings.json`` (same fallback).
 
     Returns
     -------
@@ -347,18 +390,22 @@ def load_results(path: str | Path) -> BenchResults:
     ...     load_results(file)
     BenchResults(1 rows on 1 relations, retrieval over 2 betas, timings no)
     """
-    file = stored_file(path)
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{file.name} must be JSON; {exc}") from exc
-    if not isinstance(data, dict) or not {"rows", "retrieval", "meta"} <= set(data):
-        raise ValueError(f"{file.name} must be an object with the keys rows, retrieval and meta; "
+    data = _load_json(path)
+    name = Path(path).name
+    if not isinstance(data, dict) or not {"rows", "meta"} <= set(data):
+        raise ValueError(f"{name} must be an object with the keys rows and meta (and retrieval); "
                          f"got {sorted(data) if isinstance(data, dict) else type(data).__name__}")
-    timings = data.get("timings")
-    if timings is not None and not (isinstance(timings, dict) and {"notebooks", "make"} <= set(timings)):
-        raise ValueError(f"timings must be an object with the keys notebooks and make; got {timings!r}")
-    return BenchResults(validate_rows(data["rows"]), validate_retrieval(data["retrieval"]), timings, data["meta"])
+    wall = _wall_time_key(data)
+    if wall is not None:
+        raise ValueError(f"{name} must hold no wall times or dates (they go to the timings file); found {wall}")
+    retrieval = data.get("retrieval")
+    times = None
+    if timings is not None:
+        times = _load_json(timings)
+        if not isinstance(times, dict) or ("notebooks" in times) != ("make" in times):
+            raise ValueError(f"timings must be an object with the keys notebooks and make (or neither); got {times!r}")
+    return BenchResults(validate_rows(data["rows"]), None if retrieval is None else validate_retrieval(retrieval),
+                        times, data["meta"])
 
 
 #: What every per-kernel entry of ``mercer_results.json`` holds: the dimensions and, per dimension, the limit.

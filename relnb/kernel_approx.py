@@ -85,6 +85,10 @@ def _normal_sample(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
     return rng.normal(size=(n, 1))
 
 
+def _normal_sample_2d(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    return rng.normal(size=(n, 2))
+
+
 def _uniform_sample(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
     return rng.uniform(size=(n, 1))
 
@@ -98,6 +102,11 @@ def symmetric_problem(name: str) -> SymmetricProblem:
     - ``"brownian"``: :math:`\min(x, y)` under the uniform measure on :math:`[0, 1]`; Gauss--Legendre rules with
       300 and 1001 nodes;
     - ``"laplace"``: :math:`e^{-|x-y|/\ell}` under :math:`N(0, 1)`; rules as for ``"gaussian"``, validated on 2000,
+    - ``"gaussian2"``: :math:`e^{-\|x-y\|^2/(2\ell^2)}` under :math:`N(0, I_2)`; trained on the 40 x 40 product of
+      ``gaussian_legendre(40, half_width=6)`` and validated on 70 x 70 of ``gaussian_legendre(70, half_width=7)``
+      (:func:`relnb.quadrature.product_rule`; a 30 x 30 Gauss--Hermite rule is too coarse: its nodes are
+      :math:`\approx \ell` apart near the centre), with the closed-form tensor expansion of
+      :func:`relnb.mercer.gaussian_tensor_expansion` (rank 64),
 
     with :math:`\ell` = :data:`LENGTHSCALE`.  The Gaussian and Brownian optima are closed forms
     (:func:`relnb.mercer.gaussian_expansion`, :func:`relnb.mercer.brownian_expansion`); the Laplace kernel's comes
@@ -105,7 +114,7 @@ def symmetric_problem(name: str) -> SymmetricProblem:
 
     Parameters
     ----------
-    name : {"gaussian", "brownian", "laplace"}
+    name : {"gaussian", "brownian", "laplace", "gaussian2"}
 
     Returns
     -------
@@ -140,7 +149,17 @@ def symmetric_problem(name: str) -> SymmetricProblem:
             mercer.mercer_decomposition(laplace, *valid, rank=16), _normal_sample,
             {"train": "gaussian_legendre(300)", "valid": "gaussian_legendre(2000, half_width=9.5)"},
         )
-    raise ValueError(f"name must be one of 'gaussian', 'brownian', 'laplace'; got {name!r}")
+    if name == "gaussian2":
+        return SymmetricProblem(
+            name, "Gaussian kernel, lengthscale 0.5, N(0, I_2)", partial(kernels.gaussian, lengthscale=LENGTHSCALE),
+            quadrature.product_rule(quadrature.gaussian_legendre(40, half_width=6.0), 2),
+            quadrature.product_rule(quadrature.gaussian_legendre(70, half_width=7.0), 2),
+            mercer.gaussian_tensor_expansion(64, dim=2, lengthscale=LENGTHSCALE), _normal_sample_2d,
+            {"train": "product_rule(gaussian_legendre(40, half_width=6), 2)",
+             "valid": "product_rule(gaussian_legendre(70, half_width=7), 2)"},
+            gamma=1 / (2 * LENGTHSCALE**2),
+        )
+    raise ValueError(f"name must be one of 'gaussian', 'brownian', 'laplace', 'gaussian2'; got {name!r}")
 
 
 def _errors_per_seed(
@@ -210,7 +229,9 @@ def rff_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int |
         gamma=problem.gamma, n_components=m, random_state=seed).fit(xv).transform)
 
 
-def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None) -> list[float]:
+def nystroem_errors(
+    problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None, whiten: bool = True,
+) -> list[float]:
     r"""Errors of Nyström features (:class:`sklearn.kernel_approximation.Nystroem`), one per seed.
 
     Each seed draws 1000 points from :math:`\mu` and ``Nystroem`` picks :math:`m` of them as landmarks
@@ -224,6 +245,17 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: 
       width :math:`m - 1`, :func:`relnb.training.random_network_errors`).  This is not the rank-:math:`d` Mercer
       truncation: the span of :math:`k(\cdot, z_j)` does not contain the eigenfunctions, whatever the landmarks.
 
+    With ``features=m`` the readout only needs the span of the features, and ``whiten=False`` reads out from the
+    raw kernel sections :math:`k(\cdot, z_1), \dots, k(\cdot, z_m)` of the same landmarks instead of
+    ``Nystroem``'s :math:`K_{xz} K_{zz}^{-1/2}`: the same span, so the same mathematics, without the inverse
+    square root of :math:`K_{zz}`.  That matrix is numerically singular for a few dozen Gaussian landmarks
+    (:math:`\lambda_{\min}/\lambda_{\max}` near the rounding unit), ``Nystroem`` whitens with it and amplifies the
+    rounding of each BLAS build into the features, and the readout's cut (``rcond`` of
+    :func:`relnb.readout.best_readout`) cannot remove what is already mixed in: at :math:`d = 16`,
+    :math:`m = 33` single seeds move by up to 20 % between BLAS builds.  The sections have entries in
+    :math:`[0, 1]` computed without any solve, and the readout's own orthonormalisation drops their
+    near-dependent directions stably.  ``whiten=True`` (the default) keeps the Mercer chapter's stored results.
+
     Parameters
     ----------
     problem : SymmetricProblem
@@ -233,6 +265,9 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: 
         Seeds ``0 .. seeds - 1``.
     features : int, optional
         Number :math:`m \ge d` of landmarks before a rank-:math:`d` readout.
+    whiten : bool
+        With ``features``: read out from ``Nystroem``'s whitened features (``True``) or from the kernel sections
+        at its landmarks (``False``, reproducible across BLAS builds). ``False`` needs ``features``.
 
     Returns
     -------
@@ -241,6 +276,9 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: 
     Examples
     --------
     >>> problem = symmetric_problem("gaussian")
+    >>> sections = nystroem_errors(problem, 16, 2, features=33, whiten=False)
+    >>> bool(min(sections) > problem.expansion.tail_l2(16))
+    True
     >>> errors = nystroem_errors(problem, 4, seeds=2)
     >>> bool(min(errors) > problem.expansion.tail_l2(4))  # never below the optimum
     True
@@ -249,17 +287,26 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: 
     """
     from sklearn.kernel_approximation import Nystroem
 
+    if not isinstance(whiten, bool):
+        raise TypeError(f"whiten must be a bool; got {type(whiten).__name__}")
+    if not whiten and features is None:
+        raise ValueError("whiten=False needs features=m: the kernel sections' own inner product is not a "
+                         "Nystroem approximation, only their span is used, by the rank-d readout")
 
     def fitted(seed: int, m: int) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
         sample = problem.sample(np.random.default_rng(seed), 1000)
-        if problem.name == "gaussian":  # sklearn's vectorised kernels: the same map, 100x faster
+        if problem.gamma is not None:  # the Gaussian kernel: sklearn's vectorised kernels, the same map, 100x faster
             nystroem = Nystroem(kernel="rbf", gamma=1 / (2 * LENGTHSCALE**2), n_components=m, random_state=seed)
         elif problem.name == "laplace":
             nystroem = Nystroem(kernel="laplacian", gamma=1 / LENGTHSCALE, n_components=m, random_state=seed)
         else:
             nystroem = Nystroem(kernel=lambda a, b: problem.kernel(a[None, :], b[None, :])[0, 0], n_components=m,
                                 random_state=seed)
-        return nystroem.fit(sample).transform
+        nystroem.fit(sample)
+        if whiten:
+            return nystroem.transform
+        landmarks = nystroem.components_
+        return lambda x: problem.kernel(x, landmarks)
 
     return _errors_per_seed(problem, d, seeds, features, fitted)
 

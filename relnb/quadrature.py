@@ -30,6 +30,7 @@ __all__ = [
     "composite_legendre",
     "gaussian",
     "gaussian_legendre",
+    "product_rule",
     "product_weights",
     "split_rule",
     "tensor_rule",
@@ -228,6 +229,47 @@ def product_weights(weights_x: ArrayLike, weights_y: ArrayLike | None = None) ->
     w = check_probability_weights(weights_x, "weights_x")
     v = w if weights_y is None else check_probability_weights(weights_y, "weights_y")
     return np.outer(w, v)
+
+
+def product_rule(rule: Rule, dim: int) -> Rule:
+    r"""The product of ``dim`` copies of a one-dimensional rule, for :math:`\mu^{\otimes p}` on :math:`\mathbb R^p`.
+
+    .. math::
+
+        \int f\, d\mu^{\otimes p} \approx \sum_{i_1, \dots, i_p} w_{i_1} \cdots w_{i_p}\, f(x_{i_1}, \dots, x_{i_p}),
+
+    exact for polynomials of degree at most :math:`2n - 1` in each variable when the rule is Gaussian with
+    :math:`n` nodes.  E.g. ``product_rule(gaussian(30), 2)``: a 30 x 30 tensor Gauss--Hermite rule for
+    :math:`N(0, I_2)`.  The last coordinate varies fastest.
+
+    Parameters
+    ----------
+    rule : (nodes, weights)
+        Nodes of shape (n, 1), weights of shape (n,).
+    dim : int
+        :math:`p \ge 1`.
+
+    Returns
+    -------
+    nodes : numpy.ndarray, shape (n^p, p)
+    weights : numpy.ndarray, shape (n^p,)
+
+    Examples
+    --------
+    >>> x, w = product_rule(gaussian(3), 2)
+    >>> x.shape, round(float(w.sum()), 12), round(float(w @ (x[:, 0] ** 2 * x[:, 1] ** 2)), 12)
+    ((9, 2), 1.0, 1.0)
+    """
+    nodes, weights = rule
+    nodes = np.asarray(nodes, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    if nodes.ndim != 2 or nodes.shape[1] != 1 or weights.shape != (nodes.shape[0],):
+        raise ValueError(f"rule must be one-dimensional nodes (n, 1) and weights (n,); got shapes {nodes.shape}, "
+                         f"{weights.shape}")
+    p = check_int(dim, "dim", minimum=1)
+    grids = np.meshgrid(*([nodes[:, 0]] * p), indexing="ij")
+    weight_grids = np.meshgrid(*([weights] * p), indexing="ij")
+    return np.stack([g.ravel() for g in grids], axis=1), np.prod([g.ravel() for g in weight_grids], axis=0)
 
 
 def tensor_rule(n: int, box: tuple[float, float], dim: int) -> Rule:

@@ -469,5 +469,6 @@ def random_network_errors(
     d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
     width, depth = check_int(width, "width", minimum=1), check_int(depth, "depth", minimum=1)
     K = problem.kernel(problem.valid[0])
-    return [readout_error(problem, MLP(1, d, width=width, depth=depth, seed=seed).hidden_features, d, K, train)
+    inputs = problem.valid[0].shape[1]  # points of R^p
+    return [readout_error(problem, MLP(inputs, d, width=width, depth=depth, seed=seed).hidden_features, d, K, train)
             for seed in range(seeds)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -130,14 +131,21 @@ def test_table_is_stable_text_with_dashes_for_missing_values(results: bench.Benc
     assert results.table("poly").splitlines()[1:] == ["optimum (Schmidt)         -",
                                                       "trained <phi, psi>        -"]
     assert "2.000e-11" in results.table("poly", "error")
+    assert results.table("order", methods=["trained <phi, psi>"]).splitlines() == [
+        "ratio on order        d = 1  d = 2", "trained <phi, psi>    1.100  1.050"]
+    with pytest.raises(ValueError, match="methods must be a non-empty list of methods measured on 'order'"):
+        results.table("order", methods=["RFF"])
 
 
-def test_timing_table(tmp_path: Path) -> None:
+def test_timing_table_reads_the_separate_timings_file(tmp_path: Path) -> None:
     timings = {"notebooks": {"relations": {"seconds": 12.34, "ok": True}},
                "make": {"lint": {"seconds": 1.0, "ok": False}}, "book_seconds": 12.34, "make_test_seconds": 1.0,
-               "date": "2026-11-23", "cpus": 2}
-    data = {"rows": _rows(), "retrieval": _retrieval(), "meta": {}, "timings": timings}
-    assert bench.load_results(_write(tmp_path, data)).timing_table().splitlines() == [
+               "date": "2026-11-23", "cpus": 2, "bench": {"seconds": 80.0}}
+    data = {"rows": _rows(), "retrieval": _retrieval(), "meta": {}}
+    (tmp_path / "timings.json").write_text(json.dumps(timings), encoding="utf-8")
+    read = bench.load_results(_write(tmp_path, data), timings=tmp_path / "timings.json")
+    assert read.timings["bench"] == {"seconds": 80.0}
+    assert read.timing_table().splitlines() == [
         "measured 2026-11-23 on 2 CPUs",
         "notebook (fresh kernel)        seconds",
         "  relations                       12.3",
@@ -145,17 +153,33 @@ def test_timing_table(tmp_path: Path) -> None:
         "  lint                             1.0  FAILED",
         "whole book: 12 s; make test: 1 s",
     ]
-    data.pop("timings")
-    assert "run make bench without --skip-timings" in bench.load_results(_write(tmp_path, data)).timing_table()
+    assert "run make timings" in bench.load_results(_write(tmp_path, data)).timing_table()
+    (tmp_path / "timings.json").write_text(json.dumps({"notebooks": {}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="timings must be an object with the keys notebooks and make"):
+        bench.load_results(tmp_path / "bench.json", timings=tmp_path / "timings.json")
+
+
+def test_the_results_file_holds_no_wall_times_and_may_lack_retrieval(tmp_path: Path) -> None:
+    data = {"rows": _rows(), "meta": {}}
+    assert repr(bench.load_results(_write(tmp_path, data))) == (
+        "BenchResults(7 rows on 2 relations, no retrieval, timings no)")
+    for key in bench.WALL_TIME_KEYS:  # anywhere in the file: at the top, in meta, in a row's candidates
+        for where in (data, data["meta"], data["rows"][2]):
+            broken = copy.deepcopy(data)
+            target = broken if where is data else broken["meta"] if where is data["meta"] else broken["rows"][2]
+            target[key] = 1.0
+            with pytest.raises(ValueError, match=f"must hold no wall times or dates .*found .*{key}"):
+                bench.load_results(_write(tmp_path, broken))
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.pop("rows"), "keys rows, retrieval and meta"),
+    (lambda d: d.pop("rows"), "keys rows and meta"),
     (lambda d: d["retrieval"].pop("min_beta"), r"retrieval is missing the keys \['min_beta'\]"),
     (lambda d: d["retrieval"].update(betas=[10.0, 1.0, 100.0]), "betas must be positive and increasing"),
     (lambda d: d["retrieval"].update(accuracy=[0.0, 1.5, 1.0]), r"accuracy must have one value in \[0, 1\]"),
     (lambda d: d["retrieval"].update(weight_min=[0.5]), "weight_min must have one value"),
-    (lambda d: d.update(timings={"notebooks": {}}), "timings must be an object with the keys notebooks and make"),
+    (lambda d: d.update(timings={"notebooks": {}}), "must hold no wall times"),
+    (lambda d: d["rows"][2].update(candidates=[{"seed": 0, "seconds": 0.5}]), r"found /rows/2/candidates/0/seconds"),
     (lambda d: d["rows"][0].update(d=0), "d must be >= 1"),
 ])
 def test_load_results_rejects_malformed_files(tmp_path: Path, change, message: str) -> None:
@@ -271,13 +295,38 @@ def test_equal_budget_baselines_use_the_best_readout_and_never_beat_the_optimum(
         kernel_approx.nystroem_errors(problem, 8, 1, features=4)
 
 
+def test_nystroem_sections_span_the_same_space_and_are_stable() -> None:
+    problem = kernel_approx.symmetric_problem("gaussian")
+    # 9 landmarks: K_zz is well conditioned, so whitened features and kernel sections give the same readout (the
+    # same span) to rounding amplified by its condition number (measured 1e-13)
+    whitened = kernel_approx.nystroem_errors(problem, 4, 3, features=9)
+    sections = kernel_approx.nystroem_errors(problem, 4, 3, features=9, whiten=False)
+    np.testing.assert_allclose(sections, whitened, rtol=1e-9)
+    # 33 landmarks, d = 16: landmarks moved by a relative 1e-13 (a rounding-sized change, like another BLAS build)
+    # move the sections' errors by ~1e-7 relative (measured) and the whitened ones by up to 16 %
+    orig = problem.sample
+    moved = dataclasses.replace(problem, sample=lambda rng, n: orig(rng, n) * (1 + 1e-13))
+    for whiten, tol in ((False, 1e-5), (True, None)):
+        a = np.array(kernel_approx.nystroem_errors(problem, 16, 3, features=33, whiten=whiten))
+        b = np.array(kernel_approx.nystroem_errors(moved, 16, 3, features=33, whiten=whiten))
+        if tol is None:
+            assert np.abs(b / a - 1).max() > 1e-3  # what whiten=False cures
+        else:
+            np.testing.assert_allclose(b, a, rtol=tol)
+    with pytest.raises(ValueError, match="whiten=False needs features=m"):
+        kernel_approx.nystroem_errors(problem, 4, 1, whiten=False)
+    with pytest.raises(TypeError, match="whiten must be a bool"):
+        kernel_approx.nystroem_errors(problem, 4, 1, features=9, whiten=0)
+
+
 def test_problems_train_and_validate_on_different_rules() -> None:
-    for name in ("gaussian", "brownian"):
+    for name, dim in (("gaussian", 1), ("brownian", 1), ("gaussian2", 2)):
         problem = kernel_approx.symmetric_problem(name)
         (xt, wt), (xv, wv) = problem.train, problem.valid
-        assert xv.shape[0] > xt.shape[0] and not np.isin(xt, xv).any()
+        assert xv.shape[0] > xt.shape[0] and not np.isin(xt, xv).any()  # no coordinate in common
         assert wt.sum() == pytest.approx(1.0) and wv.sum() == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="name must be one of 'gaussian', 'brownian', 'laplace'; got 'rbf'"):
+        assert xt.shape[1] == xv.shape[1] == problem.sample(np.random.default_rng(0), 3).shape[1] == dim
+    with pytest.raises(ValueError, match="name must be one of 'gaussian', 'brownian', 'laplace', 'gaussian2'; got"):
         kernel_approx.symmetric_problem("rbf")
 
 

@@ -110,3 +110,14 @@ def test_product_weights() -> None:
 def test_bad_inputs(call, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_product_rule_integrates_products_and_validates() -> None:
+    x, w = quadrature.product_rule(quadrature.gaussian(4), 3)
+    assert x.shape == (64, 3) and w.shape == (64,) and math.isclose(w.sum(), 1.0)
+    # E x1^2 x2^4 x3^6 = 1 * 3 * 15 under N(0, I_3): degree <= 7 per variable, exact for 4 Hermite nodes
+    assert float(w @ (x[:, 0] ** 2 * x[:, 1] ** 4 * x[:, 2] ** 6)) == pytest.approx(45.0, rel=1e-12)
+    with pytest.raises(ValueError, match="rule must be one-dimensional nodes"):
+        quadrature.product_rule((np.zeros((3, 2)), np.ones(3) / 3), 2)
+    with pytest.raises(ValueError, match="dim must be >= 1"):
+        quadrature.product_rule(quadrature.gaussian(3), 0)
