@@ -52,7 +52,12 @@ def _grade(notebook: Path, chapter: str, tmp: Path) -> dict[str, dict]:
     subprocess.run([OTTER, "run", "-a", str(zips[0]), "-o", str(tmp), "--no-logo", str(notebook)],
                    check=True, capture_output=True, text=True)
     tests = json.loads((tmp / "results.json").read_text(encoding="utf-8"))["tests"]
-    return {t["name"]: t for t in tests if "max_score" in t}
+    results = {t["name"]: t for t in tests if "max_score" in t}
+    # the scores, for the record: _build/assignments/scores/<chapter>-<notebook>.json
+    (OUT / "scores").mkdir(exist_ok=True)
+    (OUT / "scores" / f"{chapter}-{notebook.parent.name}.json").write_text(json.dumps(
+        {name: [t["score"], t["max_score"]] for name, t in results.items()}, indent=1), encoding="utf-8")
+    return results
 
 
 def _total(results: dict[str, dict]) -> tuple[float, float]:
@@ -97,7 +102,8 @@ def test_typical_wrong_answers_score_partial_marks_with_feedback(chapter: str, t
                  and all(a in c.source for a in questions[name]["answers"])]
         assert cells, f"{chapter}: no solution cell binds {answer}"
         cells[-1].source += f"\n{line}  # a typical wrong answer"
-    wrong = tmp_path / f"{chapter}.ipynb"
+    wrong = tmp_path / "wrong" / f"{chapter}.ipynb"
+    wrong.parent.mkdir()
     nbformat.write(nb, wrong)
     results = _grade(wrong, chapter, tmp_path)
     score, total = _total(results)
