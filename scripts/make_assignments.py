@@ -295,7 +295,9 @@ def build(out: Path, chapters: list[str]) -> dict[str, dict]:
                             "per question": {q["name"]: {"points": q["points"], "check": q["check"],
                                                          "answers": q["answers"], "hidden": q["hidden"]}
                                              for q in questions}}
-    (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    path = out / "summary.json"  # the other chapters' entries stay when only some are rebuilt
+    known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    path.write_text(json.dumps({**known, **summary}, indent=1), encoding="utf-8")
     return summary
 
 
