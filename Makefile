@@ -17,7 +17,7 @@ include numerics.env
 export $(shell sed -n 's/^\([A-Z_]*\)=.*/\1/p' numerics.env)
 JB_BUILD := $(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-.PHONY: lock reader-test bench bench-check timings train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
+.PHONY: assignments assignment-test lock reader-test bench bench-check timings train-mercer student student-test pdf pdf-deps pdf-test browser-deps browser-test mathjax help install book test unit lint nbval notebook-tests build-check execute lab clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -66,7 +66,7 @@ book: $(STAMP) $(MATHJAX)  ## build the HTML book (strict: any warning fails)
 
 test: $(STAMP) $(MATHJAX)  ## everything CI checks
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory lint unit bench-check nbval notebook-tests build-check browser-test pdf-test student-test reader-test; \
+	$(MAKE) --no-print-directory lint unit bench-check nbval notebook-tests build-check browser-test pdf-test student-test assignment-test reader-test; \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 lint: $(STAMP)  ## ruff over relnb and tests; notebook code no wider than the page (79 characters)
@@ -74,7 +74,7 @@ lint: $(STAMP)  ## ruff over relnb and tests; notebook code no wider than the pa
 	$(VENV)/bin/ruff check --line-length 79 --select E501 $(NOTEBOOKS)
 
 unit: $(STAMP)  ## unit, property and doctests of relnb
-	$(PY) -m pytest -q -n 2 -m "not notebook and not browser and not pdf and not student" tests relnb --doctest-modules
+	$(PY) -m pytest -q -n 2 -m "not notebook and not browser and not pdf and not student and not assignment" tests relnb --doctest-modules
 
 nbval: $(STAMP)  ## strict nbval: re-execute every notebook and compare with its stored outputs
 	$(PY) -m pytest -q --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
@@ -138,6 +138,17 @@ student: $(STAMP) $(MATHJAX)  ## the student edition: no solutions (HTML in _bui
 
 student-test: student  ## no solution text, directive or cell survives in the student edition
 	$(PY) -m pytest -q -m student tests/test_student_edition.py
+
+# Otter-Grader assignments, one per chapter, generated from the chapters' computational exercises and their
+# relnb.checks (scripts/make_assignments.py): _build/assignments/<chapter>/{master.ipynb,student,autograder}.
+assignments: $(STAMP)  ## Otter-Grader assignments (student notebook, autograder notebook and zip) per chapter
+	rm -rf _build/assignments
+	@start=$$(date +%s); $(PY) scripts/make_assignments.py _build/assignments; \
+	echo "make assignments: $$(( $$(date +%s) - start )) s"
+
+assignment-test: assignments  ## otter run grades the solution (full), the student notebook (zero), wrong answers
+	@start=$$(date +%s); $(PY) -m pytest -q -n 2 -m assignment tests/test_assignments.py; \
+	echo "assignment test: $$(( $$(date +%s) - start )) s"
 
 # A reader's environment: relnb's wheel with the ranges of pyproject.toml in a fresh venv, the chapters alone
 # in a folder away from the checkout, relnb installed by each chapter's own first cell. Two environments, in

@@ -10,6 +10,7 @@ The assertions live in :mod:`relnb.testing`; here are the registries:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from functools import partial
@@ -207,3 +208,121 @@ def test_known_bad_answers_get_words() -> None:
     assert "should be a number" in checks.check_psd_distance("0.8x", [[0.0, 1.0], [0.0, 0.0]]).message
     assert "should be a number" in checks.check_psd_distance("0.866", [[0.0, 1.0], [0.0, 0.0]]).message
     assert not checks.check_min_beta({10.7: float(np.log(9 * 99) * 100)}, 0.01, 0.01).passed
+
+
+# --- any answer at all (hypothesis) -----------------------------------------------------------------------------
+
+def _reals_only(value: object) -> bool:
+    """No complex and no non-finite number anywhere in ``value`` (containers searched)."""
+    if isinstance(value, str | bytes):
+        return True
+    if isinstance(value, complex | np.complexfloating):
+        return False
+    if isinstance(value, float | np.floating):
+        return bool(np.isfinite(value))
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind != "c" and (value.dtype.kind not in "f" or bool(np.all(np.isfinite(value))))
+    if isinstance(value, dict):
+        return all(_reals_only(k) and _reals_only(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_reals_only(v) for v in value)
+    return True
+
+
+def _any_answer() -> Any:
+    """Arbitrary answers: numbers of every kind (NaN, inf, complex), text, containers, arrays, functions."""
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import array_shapes, arrays
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.complex_numbers(), st.text(max_size=5),
+                        st.binary(max_size=3), st.fractions())
+    numbers = st.one_of(st.floats(), st.complex_numbers(), st.integers(-10**6, 10**6))
+    array_values = st.one_of(
+        arrays(np.float64, array_shapes(max_dims=3, max_side=6)),
+        arrays(np.complex128, array_shapes(max_dims=2, max_side=6)),
+        arrays(np.int64, array_shapes(max_dims=2, max_side=6), elements=st.integers(-5, 5)),
+    )
+    containers = st.one_of(st.lists(numbers, max_size=6), st.tuples(numbers, numbers),
+                           st.dictionaries(st.one_of(st.integers(-3, 20), st.floats(), st.text(max_size=2)),
+                                           st.one_of(numbers, st.tuples(numbers, numbers)), max_size=3))
+    values = st.one_of(scalars, array_values, containers)
+
+    def constant(value: object) -> Callable[..., object]:
+        def answer(*args: object) -> object:
+            return value
+        answer.returns = value  # type: ignore[attr-defined]
+        return answer
+
+    def raising(error: type[Exception]) -> Callable[..., object]:
+        def answer(*args: object) -> object:
+            raise error("raised by the student's function")
+        return answer
+
+    functions = st.one_of(values.map(constant),
+                          st.sampled_from([ValueError, ZeroDivisionError, KeyError, IndexError]).map(raising))
+    return st.one_of(values, functions)
+
+
+def _spoiled(reference: object) -> Any:
+    """The right answer made complex (any imaginary part, 0 included) or non-finite somewhere: must never pass."""
+    from hypothesis import strategies as st
+
+    bad = st.one_of(st.complex_numbers(allow_nan=False, allow_infinity=False).map(lambda z: ("complex", z)),
+                    st.sampled_from([math.nan, math.inf, -math.inf]).map(lambda v: ("value", v)))
+
+    def spoil(value: object, how: tuple[str, object], index: int) -> object:
+        kind, z = how
+        if callable(value):
+            def answer(*args: object) -> object:
+                return spoil(value(*args), how, index)
+            answer.returns = spoil(1.0, how, 0)  # type: ignore[attr-defined]
+            return answer
+        if isinstance(value, dict):
+            key = list(value)[index % len(value)]
+            return {**value, key: spoil(value[key], how, index)}
+        if isinstance(value, tuple | list):
+            out = list(value)
+            out[index % len(out)] = spoil(out[index % len(out)], how, index)
+            return type(value)(out)
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf":
+            return value
+        if kind == "complex":
+            return array.astype(complex) + (1j * z.imag if array.ndim else complex(0.0, z.imag))
+        spoilt = array.astype(float).copy()
+        spoilt.flat[index % max(spoilt.size, 1)] = z
+        return spoilt
+
+    return st.tuples(bad, st.integers(0, 10**6)).map(lambda pair: spoil(reference, *pair))
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_check_never_raises_on_any_answer(name: str) -> None:
+    """Every check, any answer in any position: Feedback in words, never an exception, never a pass for complex or
+    non-finite values (also when a student's function returns them)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from relnb import checks
+
+    check = getattr(checks, name)
+    args, answers, kwargs = CHECKS[name]
+
+    @settings(max_examples=40, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(position=st.sampled_from(sorted(answers)), arbitrary=_any_answer(), data=st.data())
+    def probe(position: int, arbitrary: object, data: Any) -> None:
+        answer = data.draw(st.one_of(st.just(arbitrary), _spoiled(args[position])), label="answer")
+        call = list(args)
+        call[position] = answer
+        try:
+            feedback = check(*call, **kwargs)
+        except Exception as error:  # the contract under test
+            raise AssertionError(f"{name} raised {type(error).__name__}: {error} on {answer!r}") from error
+        assert isinstance(feedback, checks.Feedback), f"{name} returned {feedback!r}"
+        assert sum(c.isalpha() for c in feedback.message) >= 5, f"{name}: no words on {answer!r}"
+        if feedback.passed:
+            assert _reals_only(answer) and _reals_only(getattr(answer, "returns", None)), (
+                f"{name} passed a complex or non-finite answer {answer!r}")
+
+    probe()

@@ -8,47 +8,20 @@ function; its solution calls the same check and asserts ``feedback.passed``.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+import importlib.util
 
-import nbformat
 import pytest
-from conftest import BOOK
+from conftest import BOOK, ROOT
 
 from relnb import checks
 
-CHAPTERS = ["relations", "mercer", "rkbs", "debreu", "attention"]
-EXERCISE = re.compile(
-    r"```\{exercise\}(?P<title>[^\n]*)\n:label: (?P<label>[\w-]+)\n(?:[^\n]*\n)*?\n(?P<body>.*?)\n```", re.S
-)
-GRADE = re.compile(r"^ \((★{1,3})\) \S")
-KIND = re.compile(r"^\((Proof|Computation|Proof and computation|Computation and proof)\.\) ")
-CHECK_CALL = re.compile(r"relnb\.checks\.(check_\w+)\(")
-
-
-def exercises(path: Path) -> list[dict]:
-    """Each exercise with its grade, kind, and the code cells between it and its solution, and in its solution."""
-    nb = nbformat.read(path, as_version=4)
-    found: list[dict] = []
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            # exercises, solution starts and ends, in the order they appear in the text
-            events = [(m.start(), "exercise", m) for m in EXERCISE.finditer(cell.source)]
-            events += [(m.start(), "start", m) for m in re.finditer(r"\{solution-start\} ([\w-]+)", cell.source)]
-            events += [(m.start(), "end", m) for m in re.finditer(r"\{solution-end\}", cell.source)]
-            for _, kind, match in sorted(events, key=lambda event: event[0]):
-                if kind == "exercise":
-                    found.append({"label": match["label"], "title": match["title"], "body": match["body"],
-                                  "starter": [], "solution": [], "in_solution": False})
-                elif kind == "start":
-                    next(e for e in found if e["label"] == match[1])["in_solution"] = True
-                else:
-                    for e in found:
-                        e["in_solution"] = False
-        elif found:
-            current = found[-1]
-            current["solution" if current["in_solution"] else "starter"].append(cell.source)
-    return found
+# One parser of the exercises: the assignment generator's (scripts/make_assignments.py).
+_spec = importlib.util.spec_from_file_location("make_assignments", ROOT / "scripts" / "make_assignments.py")
+make_assignments = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_assignments)
+CHAPTERS = make_assignments.CHAPTERS
+GRADE, KIND, CHECK_CALL = make_assignments.GRADE, make_assignments.KIND, make_assignments.CHECK_CALL
+exercises = make_assignments.exercises
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -89,3 +62,13 @@ def test_syllabus_lists_every_exercise_with_its_grade() -> None:
         for e in exercises(BOOK / f"{chapter}.ipynb"):
             grade, title = GRADE.match(e["title"])[1], e["title"].split(") ", 1)[1]
             assert f"| {grade} | *{title}* |" in syllabus, f"syllabus: no row for {e['label']} ({grade} {title})"
+
+
+def test_syllabus_counts_the_assignments_questions_points_and_tests() -> None:
+    """The table of book/syllabus.md against what make_assignments generates from the chapters."""
+    syllabus = (BOOK / "syllabus.md").read_text(encoding="utf-8")
+    for chapter in CHAPTERS:
+        questions = [make_assignments.question(e) for e in make_assignments.computational(BOOK / f"{chapter}.ipynb")]
+        row = (f"| {{doc}}`{chapter}` | {len(questions)} | {sum(q['points'] for q in questions)} | "
+               f"{sum(len(q['tests']) - q['hidden'] for q in questions)} | {sum(q['hidden'] for q in questions)} |")
+        assert row in syllabus, f"syllabus: the assignments table should have the row {row}"
