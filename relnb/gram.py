@@ -38,6 +38,8 @@ from relnb._validation import (
     as_points,
     check_int,
     check_probability_weights,
+    check_rtol,
+    check_size,
     check_square,
     check_symmetric,
     relation_values,
@@ -96,6 +98,7 @@ def gram_matrix(features_x: ArrayLike, features_y: ArrayLike | None = None) -> N
             f"features_x and features_y must have the same feature dimension d; "
             f"got {fx.shape[1]} and {fy.shape[1]}"
         )
+    check_size((fx.shape[0], fy.shape[0]), "the Gram matrix")
     return fx @ fy.T
 
 
@@ -158,6 +161,7 @@ def numerical_rank(matrix: ArrayLike, *, rtol: float | None = None) -> int:
     1
     """
     r = as_float_array(matrix, "matrix", ndim=2)
+    rtol = check_rtol(rtol)
     s = np.linalg.svd(r, compute_uv=False)
     if s.size == 0 or s[0] == 0:
         return 0

@@ -142,6 +142,12 @@ class MLP(nn.Module):
         return f"MLP({self.in_dim} -> [{self.width} x {self.depth}, {self.activation}] -> {self.out_dim})"
 
 
+def _check_mlp(net: object, name: str) -> None:
+    """Inner-product models are built from :class:`MLP` feature networks (validated when built)."""
+    if not isinstance(net, MLP):
+        raise ValueError(f"{name} must be an MLP (relnb.inner_product.MLP); got {type(net).__name__} {net!r:.60}")
+
+
 class _InnerProductModel(nn.Module):
     phi: MLP
     psi: MLP
@@ -172,6 +178,7 @@ class SymmetricInnerProduct(_InnerProductModel):
 
     def __init__(self, phi: MLP) -> None:
         super().__init__()
+        _check_mlp(phi, "phi")
         self.phi = phi
 
     @property
@@ -194,6 +201,8 @@ class AsymmetricInnerProduct(_InnerProductModel):
 
     def __init__(self, phi: MLP, psi: MLP) -> None:
         super().__init__()
+        _check_mlp(phi, "phi")
+        _check_mlp(psi, "psi")
         if phi.out_dim != psi.out_dim:
             raise ValueError(f"phi and psi must have the same feature dimension d; got {phi.out_dim} and {psi.out_dim}")
         self.phi = phi

@@ -23,7 +23,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import roots_hermitenorm, roots_legendre
 
-from relnb._validation import as_float_array, check_int, check_positive, check_probability_weights, check_real
+from relnb._validation import (
+    as_float_array,
+    check_int,
+    check_positive,
+    check_probability_weights,
+    check_real,
+    check_size,
+)
 
 __all__ = [
     "circle",
@@ -77,7 +84,10 @@ def uniform(n: int, low: float = 0.0, high: float = 1.0) -> Rule:
     if not a < b:
         raise ValueError(f"low must be < high (a non-empty interval); got low={a} and high={b}")
     t, w = roots_legendre(n)
-    nodes = a + (b - a) * (t + 1.0) / 2.0
+    if np.isfinite(b - a):
+        nodes = a + (b - a) * (t + 1.0) / 2.0
+    else:  # b - a overflows (an interval wider than 1.8e308): the same affine map, halves first
+        nodes = a * ((1.0 - t) / 2.0) + b * ((1.0 + t) / 2.0)
     return nodes[:, None], w / w.sum()
 
 
@@ -168,8 +178,20 @@ def gaussian_legendre(n: int, mean: float = 0.0, std: float = 1.0, *, half_width
     s = check_positive(std, "std")
     half = check_positive(half_width, "half_width")
     t, v = roots_legendre(n)
-    w = v * np.exp(-((half * t) ** 2) / 2.0)
-    return (m + s * half * t)[:, None], w / w.sum()
+    with np.errstate(under="ignore", over="ignore"):
+        w = v * np.exp(-((half * t) ** 2) / 2.0)
+    if not w.sum() > 0:  # every density value underflows (L t_j > 38.6 for all j): log space
+        with np.errstate(over="ignore"):
+            log_w = np.log(v) - (half * t) ** 2 / 2.0
+        if np.isfinite(log_w.max()):
+            w = np.exp(log_w - log_w.max())
+        else:  # (L t_j)^2 overflows at every node: the mass is on the innermost nodes
+            w = (np.abs(t) == np.abs(t).min()) * v
+    nodes = m + s * half * t
+    if not np.isfinite(nodes).all():
+        raise ValueError(f"the nodes mean +- half_width * std overflow float64; got mean={m:g}, std={s:g}, "
+                         f"half_width={half:g}")
+    return nodes[:, None], w / w.sum()
 
 
 def circle(n: int) -> Rule:
@@ -227,6 +249,7 @@ def product_weights(weights_x: ArrayLike, weights_y: ArrayLike | None = None) ->
     """
     w = check_probability_weights(weights_x, "weights_x")
     v = w if weights_y is None else check_probability_weights(weights_y, "weights_y")
+    check_size((w.shape[0], v.shape[0]), "the product weights")
     return np.outer(w, v)
 
 
@@ -265,6 +288,8 @@ def tensor_rule(n: int, box: tuple[float, float], dim: int) -> Rule:
     dim = check_int(dim, "dim", minimum=1)
     if len(box) != 2:
         raise ValueError(f"box must be a pair (low, high); got {box!r}")
+    n = check_int(n, "n", minimum=1)
+    check_size((n**dim, dim), "the tensor grid")
     nodes, weights = uniform(n, box[0], box[1])
     grids = np.meshgrid(*([nodes[:, 0]] * dim), indexing="ij")
     points = np.stack([g.ravel() for g in grids], axis=1)
@@ -314,7 +339,8 @@ def composite_legendre(breakpoints: ArrayLike, order: int = 2) -> tuple[NDArray[
     q = check_int(order, "order", minimum=1)
     if t.shape[0] < 2:
         raise ValueError(f"breakpoints must contain at least 2 points (one panel); got {t.shape[0]}")
-    steps = np.diff(t)
+    with np.errstate(over="ignore"):
+        steps = np.diff(t)
     if (steps <= 0).any():
         i = int(np.argmax(steps <= 0))
         raise ValueError(
@@ -322,6 +348,16 @@ def composite_legendre(breakpoints: ArrayLike, order: int = 2) -> tuple[NDArray[
             f"got breakpoints[{i}] = {t[i]} >= breakpoints[{i + 1}] = {t[i + 1]}"
         )
     s, c = roots_legendre(q)
+    with np.errstate(over="ignore"):
+        overflow = not (np.isfinite(steps).all() and np.isfinite(t[-1] - t[0]))
+    if overflow:
+        # a panel or the whole interval is wider than 1.8e308: work with half-widths, which cannot
+        # overflow; the rule is normalised below, so the common factor 1/2 drops out
+        steps = np.diff(t / 2.0)
+        middle = t[:-1] / 2.0 + t[1:] / 2.0
+        nodes = (middle[:, None] + steps[:, None] * s[None, :]).ravel()
+        weights = (steps[:, None] / steps.max() * c[None, :]).ravel()
+        return nodes[:, None], weights / weights.sum()
     nodes = (t[:-1, None] + steps[:, None] * (s[None, :] + 1.0) / 2.0).ravel()
     weights = (steps[:, None] * c[None, :] / 2.0).ravel() / (t[-1] - t[0])
     return nodes[:, None], weights / weights.sum()

@@ -567,7 +567,13 @@ class RetrievalReport:
 
     @property
     def ratio(self) -> float:
-        """``bound_beta / measured_beta``: how far the worst-case guarantee is from what the batch needs."""
+        """``bound_beta / measured_beta``: how far the worst-case guarantee is from what the batch needs.
+
+        When the batch needs no temperature (``measured_beta = 0``, e.g. two keys and eps >= 1/2)
+        the ratio is ``nan`` if the bound needs none either, else ``inf``.
+        """
+        if self.measured_beta == 0:
+            return math.nan if self.bound_beta == 0 or math.isnan(self.bound_beta) else math.inf
         return self.bound_beta / self.measured_beta
 
     def __repr__(self) -> str:

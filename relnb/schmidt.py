@@ -36,6 +36,7 @@ from relnb._validation import (
     check_int,
     check_positive,
     check_probability_weights,
+    check_unit_interval,
     relation_values,
 )
 
@@ -302,9 +303,11 @@ def order_schmidt(rank: int) -> SchmidtExpansion:
     sigma = 2.0 / ((2 * k - 1) * np.pi)
 
     def left_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+        check_unit_interval(points, "x")
         return np.sqrt(2.0) * np.sin(points[:, :1] * omega[:r])
 
     def right_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+        check_unit_interval(points, "y")
         return np.sqrt(2.0) * np.cos(points[:, :1] * omega[:r])
 
     return SchmidtExpansion(
