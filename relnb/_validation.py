@@ -32,6 +32,7 @@ __all__ = [
     "check_square",
     "check_symmetric",
     "check_unit_interval",
+    "finite_output",
     "points_pair",
     "relation_values",
 ]
@@ -105,6 +106,22 @@ def as_float_array(value: ArrayLike, name: str, *, ndim: int | None = None) -> N
     return array
 
 
+def finite_output(array: NDArray[np.float64], what: str) -> NDArray[np.float64]:
+    """Return ``array`` if finite; else the value has no float64 representation: say so, with a witness.
+
+    For results promised finite whose inputs are finite but so large that the value overflows
+    (a polynomial kernel of points near 1e154, a squared norm near 1e308).
+    """
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{what} overflows float64: got {array[index]} at index {index} (the inputs are too large for a "
+            f"finite value; rescale them)"
+        )
+    return array
+
+
 def check_finite(array: NDArray[np.float64], name: str) -> None:
     """Raise if ``array`` contains NaN or infinity, naming the first bad index."""
     bad = ~np.isfinite(array)
@@ -130,13 +147,14 @@ def as_points(value: ArrayLike, name: str, *, dim: int | None = None) -> NDArray
 
 
 def points_pair(
-    X: ArrayLike, Y: ArrayLike | None, *, itemsize: int | None = 8
+    X: ArrayLike, Y: ArrayLike | None, *, itemsize: int | None = 8, names: tuple[str, str] = ("X", "Y")
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Validate the two point sets of a relation call ``r(X, Y=None)`` (``Y=None`` means ``X``).
 
     Returns ``(n, m)`` and ``(k, m)`` float64 arrays with the same ``m``.  The ``(n, k)`` matrix
     the caller forms, of ``itemsize`` bytes per entry, is checked against :data:`MAX_BYTES`
-    first (``itemsize=None``: the caller chunks, no check).
+    first (``itemsize=None``: the caller chunks, no check).  ``names`` are the caller's names of
+    the two arguments, for the messages.
 
     Examples
     --------
@@ -144,11 +162,12 @@ def points_pair(
     >>> x.shape, y.shape
     ((2, 1), (2, 1))
     """
-    x = as_points(X, "X")
-    y = x if Y is None else as_points(Y, "Y")
+    a, b = names
+    x = as_points(X, a)
+    y = x if Y is None else as_points(Y, b)
     if x.shape[1] != y.shape[1]:
         raise ValueError(
-            f"X and Y must be points of the same dimension; got X of shape {x.shape} and Y of shape {y.shape}"
+            f"{a} and {b} must be points of the same dimension; got {a} of shape {x.shape} and {b} of shape {y.shape}"
         )
     if itemsize is not None:
         check_size((x.shape[0], y.shape[0]), "the matrix r(X, Y)", itemsize=itemsize)
@@ -306,10 +325,12 @@ def check_probability_weights(weights: ArrayLike, name: str, *, size: int | None
     return w
 
 
-def relation_values(relation: object, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+def relation_values(
+    relation: object, x: NDArray[np.float64], y: NDArray[np.float64], *, name: str = "relation"
+) -> NDArray[np.float64]:
     """``relation(x, y)`` checked to be a finite float64 array of shape ``(len(x), len(y))``."""
     if not callable(relation):
-        raise ValueError(f"relation must be callable as relation(X, Y); got {type(relation).__name__}")
+        raise ValueError(f"{name} must be callable as relation(X, Y); got {type(relation).__name__}")
     check_size((x.shape[0], y.shape[0]), "the relation matrix r(X, Y)")
     value = as_float_array(relation(x, y), "relation(X, Y)")
     if value.shape != (x.shape[0], y.shape[0]):

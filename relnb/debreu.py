@@ -177,7 +177,7 @@ def strictly_below(relation: OrderFn, Z: ArrayLike, Y: ArrayLike) -> NDArray[np.
     """
     if not callable(relation):
         raise ValueError(f"relation must be callable; got {type(relation).__name__}")
-    z, y = points_pair(Z, Y, itemsize=1)
+    z, y = points_pair(Z, Y, itemsize=1, names=("Z", "Y"))
     _check_preorder_on_sample(relation, z, y)
     return relation_matrix(relation, z, y).T & ~relation_matrix(relation, y, z)
 
@@ -220,7 +220,7 @@ def measure_utility(
     """
     if not callable(relation):
         raise ValueError(f"relation must be callable; got {type(relation).__name__}")
-    y, z = points_pair(Y, Z, itemsize=None)  # chunked below
+    y, z = points_pair(Y, Z, itemsize=None, names=("Y", "Z"))  # chunked below
     _check_preorder_on_sample(relation, z, y)
     m = z.shape[0]
     if weights is None:

@@ -42,6 +42,7 @@ from relnb._validation import (
     check_size,
     check_square,
     check_symmetric,
+    finite_output,
     relation_values,
 )
 
@@ -99,7 +100,8 @@ def gram_matrix(features_x: ArrayLike, features_y: ArrayLike | None = None) -> N
             f"got {fx.shape[1]} and {fy.shape[1]}"
         )
     check_size((fx.shape[0], fy.shape[0]), "the Gram matrix")
-    return fx @ fy.T
+    with np.errstate(over="ignore", invalid="ignore"):
+        return finite_output(fx @ fy.T, "the Gram matrix")
 
 
 def symmetric_part(matrix: ArrayLike) -> NDArray[np.float64]:
@@ -112,7 +114,7 @@ def symmetric_part(matrix: ArrayLike) -> NDArray[np.float64]:
            [0.5, 0. ]])
     """
     r = check_square(matrix, "matrix")
-    return (r + r.T) / 2
+    return r / 2 + r.T / 2  # = (r + r^T) / 2 (halving is exact), without overflow near 1.8e308
 
 
 def antisymmetric_part(matrix: ArrayLike) -> NDArray[np.float64]:
@@ -125,7 +127,7 @@ def antisymmetric_part(matrix: ArrayLike) -> NDArray[np.float64]:
            [-0.5,  0. ]])
     """
     r = check_square(matrix, "matrix")
-    return (r - r.T) / 2
+    return r / 2 - r.T / 2  # = (r - r^T) / 2, without overflow
 
 
 def relation_norm(matrix: ArrayLike, weights: ArrayLike | None = None) -> float:
@@ -146,7 +148,13 @@ def relation_norm(matrix: ArrayLike, weights: ArrayLike | None = None) -> float:
         return float(np.linalg.norm(r))
     r = check_square(r, "matrix")
     w = check_probability_weights(weights, "weights", size=r.shape[0])
-    return float(np.sqrt(np.einsum("i,j,ij->", w, w, r**2)))
+    with np.errstate(over="ignore"):
+        norm = float(np.sqrt(np.einsum("i,j,ij->", w, w, r**2)))
+    if not math.isfinite(norm):  # r^2 overflows: scale before squaring
+        scale = float(np.abs(r).max())
+        norm = finite_output(np.array(scale * np.sqrt(np.einsum("i,j,ij->", w, w, (r / scale) ** 2))),
+                             "the relation's L2 norm").item()
+    return norm
 
 
 def numerical_rank(matrix: ArrayLike, *, rtol: float | None = None) -> int:
@@ -535,5 +543,6 @@ def l2_distance(
     w = check_probability_weights(weights_x, "weights_x", size=x.shape[0])
     y = as_points(nodes_y, "nodes_y")
     v = check_probability_weights(weights_y, "weights_y", size=y.shape[0])
-    difference = relation_values(relation_a, x, y) - relation_values(relation_b, x, y)
+    difference = (relation_values(relation_a, x, y, name="relation_a")
+                  - relation_values(relation_b, x, y, name="relation_b"))
     return float(np.sqrt(np.einsum("i,j,ij->", w, v, difference**2)))

@@ -28,7 +28,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial.distance import cdist
 
-from relnb._validation import check_int, check_positive, points_pair
+from relnb._validation import (
+    check_int,
+    check_positive,
+    finite_output,
+    points_pair,
+)
 
 __all__ = ["brownian", "brownian_bridge", "gaussian", "laplace", "polynomial", "von_mises"]
 
@@ -273,4 +278,5 @@ def polynomial(X: ArrayLike, Y: ArrayLike | None = None, *, degree: int = 2, c: 
     x, y = points_pair(X, Y)
     p = check_int(degree, "degree", minimum=1)
     offset = check_positive(c, "c", strict=False)
-    return (x @ y.T + offset) ** p
+    with np.errstate(over="ignore", invalid="ignore"):
+        return finite_output((x @ y.T + offset) ** p, "the polynomial kernel")

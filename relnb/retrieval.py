@@ -25,6 +25,7 @@ from relnb._validation import (
     check_open_unit,
     check_positive,
     check_real,
+    finite_output,
 )
 from relnb.attention import min_beta, required_beta, selection_error
 from relnb.preorder import Preorder
@@ -72,7 +73,9 @@ def lift_query(X: ArrayLike) -> NDArray[np.float64]:
     array([[-5.]])
     """
     x = as_points(X, "X")
-    return np.hstack([-np.sum(x**2, axis=1, keepdims=True), 2.0 * x, np.ones((x.shape[0], 1))])
+    with np.errstate(over="ignore"):
+        features = np.hstack([-np.sum(x**2, axis=1, keepdims=True), 2.0 * x, np.ones((x.shape[0], 1))])
+    return finite_output(features, "lift_query(X)")
 
 
 def lift_key(Y: ArrayLike) -> NDArray[np.float64]:
@@ -84,7 +87,9 @@ def lift_key(Y: ArrayLike) -> NDArray[np.float64]:
     array([[ 1.,  1.,  2., -5.]])
     """
     y = as_points(Y, "Y")
-    return np.hstack([np.ones((y.shape[0], 1)), y, -np.sum(y**2, axis=1, keepdims=True)])
+    with np.errstate(over="ignore"):
+        features = np.hstack([np.ones((y.shape[0], 1)), y, -np.sum(y**2, axis=1, keepdims=True)])
+    return finite_output(features, "lift_key(Y)")
 
 
 @dataclass(frozen=True)
@@ -322,6 +327,7 @@ def nearest_key_task(dim: int = 1, low: float = -1.0, high: float = 1.0) -> Retr
     array([[-2.]])
     """
     dim = check_int(dim, "dim", minimum=1)
+    low, high = check_real(low, "low"), check_real(high, "high")
 
     def utility(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         return -np.sum((x - y) ** 2, axis=-1)

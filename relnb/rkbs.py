@@ -42,6 +42,7 @@ from relnb._validation import (
     as_points,
     check_positive,
     check_size,
+    finite_output,
 )
 from relnb.gram import numerical_rank
 
@@ -177,7 +178,8 @@ class RKBSPair:
         if fx.shape[1] != fy.shape[1]:
             raise ValueError(f"phi and psi must map into the same R^d; got d = {fx.shape[1]} and {fy.shape[1]}")
         check_size((fx.shape[0], fy.shape[0]), "the kernel matrix K(x, y)")
-        return fx @ fy.T
+        with np.errstate(over="ignore", invalid="ignore"):
+            return finite_output(fx @ fy.T, "the kernel matrix K(x, y)")
 
     def _coef(self, coef: ArrayLike, name: str) -> NDArray[np.float64]:
         return as_float_array(coef, name, ndim=1)

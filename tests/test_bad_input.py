@@ -31,6 +31,9 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import relnb._validation as V
 from relnb import (
@@ -284,7 +287,10 @@ def _raised_in_relnb(exc: BaseException) -> bool:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception as exc:  # a result that cannot even be printed
+        text = f"<{type(value).__name__} whose repr raises {type(exc).__name__}: {exc}>"
     return text if len(text) < 200 else text[:197] + "..."
 
 
@@ -324,5 +330,215 @@ def main() -> None:
     print(f"all {len(PROBES)} probes: {total}")
 
 
+
+
+# --- every parameter of every public numpy/torch-layer function, swept with generic bad values --------------
+
+def _rng() -> np.random.Generator:
+    return np.random.default_rng(0)
+
+
+_X5, _W5 = quadrature.uniform(5)
+_GRAM = kernels.gaussian(_X5)
+_TASK = retrieval.nearest_key_task()
+_BATCH = _TASK.sample(10, 3, gap=0.1, rng=np.random.default_rng(0))
+_PAIR = rkbs.RKBSPair(lambda x: np.hstack([x, np.ones_like(x)]), lambda y: np.hstack([np.ones_like(y), y]))
+
+
+def _leq(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a[:, :1].sum(axis=1)[:, None] <= b[:, :1].sum(axis=1)[None, :]
+
+
+#: name -> (callable, keyword arguments of one valid call); every argument is then replaced by bad values
+CALLS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
+    "relations.order": (relations.order, {"X": _X5, "Y": _X5}),
+    "relations.neg_squared_distance": (relations.neg_squared_distance, {"X": _X5, "Y": _X5}),
+    "relations.soft_order": (relations.soft_order, {"X": _X5, "Y": _X5, "beta": 3.0}),
+    "kernels.gaussian": (kernels.gaussian, {"X": _X5, "Y": _X5, "lengthscale": 0.5}),
+    "kernels.laplace": (kernels.laplace, {"X": _X5, "Y": _X5, "lengthscale": 0.5}),
+    "kernels.brownian": (kernels.brownian, {"X": _X5, "Y": _X5}),
+    "kernels.brownian_bridge": (kernels.brownian_bridge, {"X": _X5, "Y": _X5}),
+    "kernels.von_mises": (kernels.von_mises, {"X": _X5, "Y": _X5, "kappa": 2.0}),
+    "kernels.polynomial": (kernels.polynomial, {"X": _X5, "Y": _X5, "degree": 2, "c": 1.0}),
+    "gram.gram_matrix": (gram.gram_matrix, {"features_x": _GRAM, "features_y": _GRAM}),
+    "gram.symmetric_part": (gram.symmetric_part, {"matrix": _GRAM}),
+    "gram.antisymmetric_part": (gram.antisymmetric_part, {"matrix": _GRAM}),
+    "gram.relation_norm": (gram.relation_norm, {"matrix": _GRAM, "weights": _W5}),
+    "gram.numerical_rank": (gram.numerical_rank, {"matrix": _GRAM, "rtol": 1e-8}),
+    "gram.distance_to_psd_cone": (gram.distance_to_psd_cone, {"matrix": _GRAM, "weights": _W5, "rank": 2}),
+    "gram.psd_projection": (gram.psd_projection, {"matrix": _GRAM, "weights": _W5, "rank": 2}),
+    "gram.l2_distance": (gram.l2_distance, {"relation_a": relations.order, "relation_b": kernels.gaussian,
+                                            "nodes_x": _X5, "weights_x": _W5, "nodes_y": _X5, "weights_y": _W5}),
+    "gram.tanh_interpolation": (gram.tanh_interpolation, {"points": _X5, "values": _X5[:, 0]}),
+    "quadrature.uniform": (quadrature.uniform, {"n": 3, "low": 0.0, "high": 1.0}),
+    "quadrature.gaussian": (quadrature.gaussian, {"n": 3, "mean": 0.0, "std": 1.0}),
+    "quadrature.gaussian_legendre": (quadrature.gaussian_legendre, {"n": 3, "mean": 0.0, "std": 1.0,
+                                                                    "half_width": 8.0}),
+    "quadrature.circle": (quadrature.circle, {"n": 3}),
+    "quadrature.product_weights": (quadrature.product_weights, {"weights_x": _W5, "weights_y": _W5}),
+    "quadrature.tensor_rule": (quadrature.tensor_rule, {"n": 3, "box": (0.0, 1.0), "dim": 2}),
+    "quadrature.composite_legendre": (quadrature.composite_legendre, {"breakpoints": np.array([0.0, 0.5, 1.0]),
+                                                                      "order": 2}),
+    "quadrature.split_rule": (quadrature.split_rule, {"nodes": 3, "order": 2}),
+    "mercer.brownian_expansion": (mercer.brownian_expansion, {"rank": 3}),
+    "mercer.gaussian_expansion": (mercer.gaussian_expansion, {"rank": 3, "lengthscale": 0.5, "mean": 0.0,
+                                                              "std": 1.0}),
+    "mercer.von_mises_expansion": (mercer.von_mises_expansion, {"rank": 3, "kappa": 1.0}),
+    "mercer.discretized_operator": (mercer.discretized_operator, {"kernel": kernels.gaussian, "nodes": _X5,
+                                                                  "weights": _W5}),
+    "mercer.mercer_decomposition": (mercer.mercer_decomposition, {"kernel": kernels.gaussian, "nodes": _X5,
+                                                                  "weights": _W5, "rank": 2}),
+    "bounds.total_variation": (bounds.total_variation, {"f": np.sin, "low": 0.0, "high": 1.0, "grid": 101}),
+    "bounds.staircase_network": (bounds.staircase_network, {"f": np.sin, "low": 0.0, "high": 1.0,
+                                                            "tolerance": 0.1, "grid": 101}),
+    "bounds.maurey_network": (bounds.maurey_network, {"f": np.sin, "low": 0.0, "high": 1.0, "units": 4,
+                                                      "rng": _rng(), "grid": 101}),
+    "bounds.maurey_variance": (bounds.maurey_variance, {"f": np.sin, "low": 0.0, "high": 1.0, "nodes": _X5[:, 0],
+                                                        "weights": _W5, "grid": 101}),
+    "bounds.barron_bound": (bounds.barron_bound, {"eigenvalues": np.array([1.0, 0.5]),
+                                                  "constants": np.array([1.0, 1.0]),
+                                                  "neurons": np.array([4.0, 4.0]), "tail": 0.1}),
+    "bounds.optimal_allocation": (bounds.optimal_allocation, {"eigenvalues": np.array([1.0, 0.5]),
+                                                              "constants": np.array([1.0, 1.0]), "total": 10}),
+    "bounds.neurons_for_error": (bounds.neurons_for_error, {"epsilon": 0.5, "eigenvalues": np.array([1.0]),
+                                                            "constants": np.array([1.0]),
+                                                            "tails": np.array([2.0, 0.0])}),
+    "schmidt.order_schmidt": (schmidt.order_schmidt, {"rank": 3}),
+    "schmidt.schmidt_decomposition": (schmidt.schmidt_decomposition, {
+        "relation": relations.order, "nodes_x": _X5, "weights_x": _W5, "nodes_y": _X5, "weights_y": _W5,
+        "rank": 2}),
+    "schmidt.bernstein_approximation": (schmidt.bernstein_approximation, {"relation": relations.order,
+                                                                          "degree": 4}),
+    "schmidt.bernstein_error_bound": (schmidt.bernstein_error_bound, {"degree": 4, "lipschitz": (1.0, 1.0)}),
+    "preorder.midpoint_embedding": (preorder.midpoint_embedding, {"values": np.array([0.5, 0.25, 1.0])}),
+    "debreu.dyadic_grid": (debreu.dyadic_grid, {"level": 2, "dim": 2}),
+    "debreu.lexicographic_order": (debreu.lexicographic_order, {"X": _X5, "Y": _X5}),
+    "debreu.measure_utility": (debreu.measure_utility, {"Y": _X5, "relation": _leq, "Z": _X5,
+                                                        "weights": _W5, "chunk": 100}),
+    "debreu.strictly_below": (debreu.strictly_below, {"relation": _leq, "Z": _X5, "Y": _X5}),
+    "debreu.uniform_sum_utility": (debreu.uniform_sum_utility, {"Y": np.hstack([_X5, _X5]), "side": 1.0}),
+    "debreu.target_distance_utility": (debreu.target_distance_utility, {"targets": _X5[:, 0], "keys": _X5[:, 0]}),
+    "debreu.rational_between": (debreu.rational_between, {"low": 0.25, "high": 0.5}),
+    "attention.softmax_weights": (attention.softmax_weights, {"scores": _GRAM, "beta": 2.0}),
+    "attention.attention_scores": (attention.attention_scores, {"queries": _X5, "keys": _X5}),
+    "attention.softmax_attention": (attention.softmax_attention, {"queries": _X5, "keys": _X5,
+                                                                  "values": _X5[:, 0], "beta": 2.0}),
+    "attention.selection_error": (attention.selection_error, {"scores": _GRAM, "selected": np.arange(5),
+                                                              "beta": 2.0}),
+    "attention.selection_error_bound": (attention.selection_error_bound, {"n": 3, "gap": 0.5, "beta": 2.0}),
+    "attention.min_beta": (attention.min_beta, {"n": 3, "gap": 0.5, "eps": 0.1}),
+    "attention.worst_case_scores": (attention.worst_case_scores, {"n": 3, "gap": 0.5, "top": 0.0}),
+    "attention.required_beta": (attention.required_beta, {"scores": _GRAM, "selected": np.arange(5),
+                                                          "eps": 0.1}),
+    "retrieval.lift_query": (retrieval.lift_query, {"X": _X5}),
+    "retrieval.lift_key": (retrieval.lift_key, {"Y": _X5}),
+    "retrieval.moving_target": (retrieval.moving_target, {"queries": _X5}),
+    "retrieval.nearest_key_task": (retrieval.nearest_key_task, {"dim": 1, "low": -1.0, "high": 1.0}),
+    "retrieval.switching_target_task": (retrieval.switching_target_task, {"switch": 0.5}),
+    "retrieval.instance_scores": (retrieval.instance_scores, {"relation": _TASK.relation, "queries": _X5,
+                                                              "keys": np.stack([_X5] * 5), "chunk": 2}),
+    "retrieval.retrieval_report": (retrieval.retrieval_report, {"scores": _BATCH.utilities, "batch": _BATCH,
+                                                                "gap": 0.1, "eps": 0.1, "delta": 0.0}),
+    "RKBSPair": (rkbs.RKBSPair, {"phi": _PAIR.phi, "psi": _PAIR.psi, "p": 2.0}),
+    "RKBSPair.kernel": (_PAIR.kernel, {"x": _X5, "y": _X5}),
+    "RKBSPair.check_density": (_PAIR.check_density, {"x": _X5, "y": _X5, "rtol": 1e-8}),
+    "StepNetwork": (bounds.StepNetwork, {"bias": 0.0, "weights": np.ones(2), "thresholds": np.array([0.2, 0.6])}),
+    "inner_product.MLP": (inner_product.MLP, {"in_dim": 1, "out_dim": 2, "width": 4, "seed": 0}),
+    "training.fit_relation": (training.fit_relation, {"model": _model(), "relation": relations.order,
+                                                      "nodes": _X5, "weights": _W5, "steps": 1, "lr": 0.01}),
+}
+
+_NAN_FIRST = "array with NaN"
+
+
+def _bad_values(value: Any) -> list[tuple[str, Any]]:
+    """Generic bad replacements for a valid argument, by its kind."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, float):
+        return [("str", "abc"), ("nan", math.nan), ("inf", math.inf), ("complex", 1 + 1j), ("bool", True)]
+    if isinstance(value, int):
+        return [("fraction", 2.5), ("str", "3"), ("bool", True), ("nan", math.nan)]
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        nan, inf = value.copy(), value.copy()
+        nan.flat[0], inf.flat[-1] = np.nan, -np.inf
+        return [(_NAN_FIRST, nan), ("array with -inf", inf), ("str", "abc"), ("complex array", value + 1j),
+                ("3-d empty array", np.zeros((0, 0, 0))), ("object array", np.array([None, "a"], dtype=object))]
+    if callable(value) and not isinstance(value, type):
+        return [("str", "abc"), ("number", 3.0)]
+    return []
+
+
+SWEEP = [(name, param, label, bad) for name, (f, kwargs) in CALLS.items()
+         for param, value in kwargs.items() for label, bad in _bad_values(value)]
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_valid_call_is_finite(name: str) -> None:
+    """The sweep's baseline: the valid call answers, finitely."""
+    f, kwargs = CALLS[name]
+    category, detail = classify(Probe(name, "A", lambda: f(**kwargs)))
+    assert category == "A", detail
+
+
+@pytest.mark.parametrize(("name", "param", "label", "bad"), SWEEP,
+                         ids=[f"{n}-{p}-{lab}" for n, p, lab, _ in SWEEP])
+def test_bad_argument_is_refused_by_relnb(name: str, param: str, label: str, bad: Any) -> None:
+    """Each bad argument gets a ValueError/TypeError raised by relnb that names the parameter."""
+    f, kwargs = CALLS[name]
+    probe = Probe(f"{name}({param}={label})", "sweep", lambda: f(**{**kwargs, param: bad}),
+                  reject=re.escape(param) + "|" + _NAMES.get((name, param), re.escape(param)))
+    category, detail = classify(probe)
+    assert category == "A", f"{probe.name}: class {category}: {detail}"
+
+
+#: where the message names the argument in the words of the mathematics (e.g. "relation(X, Y)" for a
+#: matrix that a relation returned), the pattern that counts as naming it
+_NAMES: dict[tuple[str, str], str] = {}
+
+
+def main_sweep() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name, param, label, bad in SWEEP:
+        f, kwargs = CALLS[name]
+        probe = Probe(f"{name}({param}={label})", "sweep", lambda f=f, kwargs=kwargs, param=param, bad=bad:
+                      f(**{**kwargs, param: bad}), reject=re.escape(param) + "|" + _NAMES.get((name, param),
+                                                                                              re.escape(param)))
+        category, detail = classify(probe)
+        counts[category] = counts.get(category, 0) + 1
+        if category != "A":
+            print(f"{probe.name:60s} {category:2s} {detail[:140]}")
+    print(f"sweep: {len(SWEEP)} bad arguments over {len(CALLS)} callables: {counts}")
+    return counts
+
+
+# --- hypothesis: arbitrary arrays (finite or not, any small shape) into every array argument ---------------
+
+_ARRAYS = hnp.arrays(
+    dtype=st.sampled_from([np.float64, np.float32]),
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
+    elements={"allow_nan": True, "allow_infinity": True, "allow_subnormal": True},
+)
+_ARRAY_PARAMS = [(name, param) for name, (f, kwargs) in CALLS.items()
+                 for param, value in kwargs.items() if isinstance(value, np.ndarray)]
+
+
+@pytest.mark.parametrize(("name", "param"), _ARRAY_PARAMS, ids=[f"{n}-{p}" for n, p in _ARRAY_PARAMS])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(array=_ARRAYS)
+def test_arbitrary_array_gives_finite_output_or_a_relnb_error(name: str, param: str, array: np.ndarray) -> None:
+    """Either a finite result or a ValueError/TypeError raised by relnb itself, never anything else."""
+    f, kwargs = CALLS[name]
+    try:
+        with _guarded():
+            result = f(**{**kwargs, param: array})
+    except (ValueError, TypeError) as exc:
+        assert _raised_in_relnb(exc), f"{type(exc).__name__} raised outside relnb: {exc}"
+        return
+    assert _finite(result), f"non-finite result {_short(result)}"
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
+    main_sweep()
+    sys.exit(0)
