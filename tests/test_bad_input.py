@@ -542,3 +542,62 @@ if __name__ == "__main__":
     main()
     main_sweep()
     sys.exit(0)
+
+
+# --- where the mathematics has a representable answer, it is the answer (not only finite) ------------------
+
+def _exact_neurons(eps: float) -> int:
+    """Smallest N with 4 / sqrt(N) + 4 / N <= eps (lambda = C = 1, tau_1 = 0), in 60-digit decimals."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 60
+    e = Decimal(eps)
+    root = (4 + (16 + 16 * e).sqrt()) / (2 * e)  # sqrt(N) at equality
+    return int((root * root).to_integral_value(rounding="ROUND_CEILING"))
+
+
+@pytest.mark.parametrize("eps", [1e-1, 1e-3, 1e-8, 1e-15, 1e-20])
+def test_neurons_for_error_matches_the_exact_root(eps: float) -> None:
+    # the stable root has relative error a few ulps; ceil then moves N by at most one unit when N is small,
+    # and by the float spacing of N (relative 2.2e-16) when it is not: 1e-12 covers both with margin
+    d, n = bounds.neurons_for_error(eps, [1.0], [1.0], [2.0, 0.0])
+    exact = _exact_neurons(eps)
+    assert d == 1
+    assert abs(n - exact) <= max(1, 1e-12 * exact), (n, exact)
+
+
+def test_gaussian_kernel_at_extreme_lengthscales() -> None:
+    x = np.array([[0.0], [1.0], [2.0]])
+    assert np.array_equal(kernels.gaussian(x, lengthscale=1e-200), np.eye(3))  # exp(-huge) = 0 off the diagonal
+    assert np.array_equal(kernels.gaussian(x, lengthscale=1e155), np.ones((3, 3)))  # exp(-tiny) = 1
+    far = np.array([[0.0], [1e200]])
+    # |x - y|^2 = 1e400 overflows, |x - y| / ell = 10 does not: k = exp(-50), to rounding of the division
+    assert kernels.gaussian(far, lengthscale=1e199)[0, 1] == pytest.approx(math.exp(-50.0), rel=1e-13, abs=0.0)
+
+
+def test_gaussian_legendre_when_every_density_value_underflows() -> None:
+    nodes, weights = quadrature.gaussian_legendre(2, half_width=67.0)
+    # two nodes symmetric about the mean carry equal density: the normalised weights are 1/2 exactly
+    assert np.array_equal(weights, [0.5, 0.5])
+    assert nodes[:, 0] == pytest.approx([-67 / math.sqrt(3), 67 / math.sqrt(3)], rel=1e-15)
+
+
+def test_gaussian_eigenfunctions_in_the_tail() -> None:
+    # at x = 37 (s = ell = 1) e^{-t^2/2} underflows and e^{a z^2} is e^{342}, but e_0 and e_1 are about 1e-179
+    ell, s, x = 1.0, 1.0, 37.0
+    a, b = 1 / (4 * s**2), 1 / (2 * ell**2)
+    c = math.sqrt(a**2 + 2 * a * b)
+    e0 = (c / a) ** 0.25 * math.exp(-(c - a) * x**2)
+    e1 = e0 * math.sqrt(2.0) * math.sqrt(2 * c) * x  # H_1(t) / sqrt(2) = sqrt(2) t
+    values = mercer.gaussian_expansion(2, lengthscale=ell, std=s).eigenfunctions([[x]])[0]
+    # one exp of an argument near -412: relative error a few hundred ulps (the argument's rounding times 412)
+    assert values == pytest.approx([e0, e1], rel=1e-12, abs=0.0)
+
+
+def test_retrieval_report_prints_when_no_temperature_is_needed() -> None:
+    task = retrieval.nearest_key_task()
+    batch = task.sample(20, 2, gap=0.1, rng=np.random.default_rng(0))
+    report = retrieval.retrieval_report(batch.utilities, batch, gap=0.1, eps=0.6)
+    assert report.measured_beta == 0.0 and report.bound_beta == 0.0  # two keys, eps >= 1/2: beta = 0 suffices
+    assert math.isnan(report.ratio)
+    assert "ratio=nan" in repr(report)
