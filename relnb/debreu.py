@@ -611,9 +611,20 @@ def rational_between(low: numbers.Real, high: numbers.Real) -> Fraction:
 
 
 def _simplest_rational(a: Fraction, b: Fraction | None) -> Fraction:
-    """Simplest rational in (a, b); ``b=None`` means +infinity.  Depth = continued-fraction length."""
-    n = math.floor(a)
-    if b is None or n + 1 < b:
-        return Fraction(n + 1)
-    # now n <= a < b <= n + 1: write x = n + 1/y with y in (1/(b - n), 1/(a - n))
-    return n + 1 / _simplest_rational(1 / (b - n), None if a == n else 1 / (a - n))
+    """Simplest rational in (a, b); ``b=None`` means +infinity.
+
+    The recursion of :func:`rational_between` unrolled into a loop (its depth is the length of the
+    continued fraction, unbounded for Fraction inputs: no RecursionError), then folded back.
+    """
+    terms: list[int] = []
+    while True:
+        n = math.floor(a)
+        if b is None or n + 1 < b:
+            value = Fraction(n + 1)
+            break
+        # now n <= a < b <= n + 1: write x = n + 1/y with y in (1/(b - n), 1/(a - n))
+        terms.append(n)
+        a, b = 1 / (b - n), None if a == n else 1 / (a - n)
+    for n in reversed(terms):
+        value = n + 1 / value
+    return value

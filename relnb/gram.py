@@ -259,18 +259,30 @@ def distance_to_psd_cone(
     r, root = _weighted(matrix, weights)
     n = r.shape[0]
     d = n if rank is None else check_int(rank, "rank", minimum=0, maximum=n)
-    s = (r + r.T) / 2
-    k = (r - r.T) / 2
-    eigenvalues, eigenvectors = np.linalg.eigh(s)
-    eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]  # descending
-    kept = np.clip(eigenvalues[:d], 0.0, None)
-    residual = np.concatenate([eigenvalues[:d] - kept, eigenvalues[d:]])
-    symmetric = float(np.sqrt(np.sum(residual**2)))
-    antisymmetric = float(np.linalg.norm(k))
-    nearest_weighted = (eigenvectors[:, :d] * kept) @ eigenvectors[:, :d].T
+
+    def split(r: NDArray[np.float64]) -> tuple[float, float, NDArray[np.float64]]:
+        s = (r + r.T) / 2
+        k = (r - r.T) / 2
+        eigenvalues, eigenvectors = np.linalg.eigh(s)
+        eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]  # descending
+        kept = np.clip(eigenvalues[:d], 0.0, None)
+        residual = np.concatenate([eigenvalues[:d] - kept, eigenvalues[d:]])
+        nearest_weighted = (eigenvectors[:, :d] * kept) @ eigenvectors[:, :d].T
+        return float(np.sqrt(np.sum(residual**2))), float(np.linalg.norm(k)), nearest_weighted
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        symmetric, antisymmetric, nearest_weighted = split(r)
+    if not (math.isfinite(math.hypot(symmetric, antisymmetric)) and np.isfinite(nearest_weighted).all()):
+        # squares of entries near 1e154 and beyond overflow: the same split of R / scale, times scale
+        # (only then: scaling would flush eigenvalues below 1e-16 * scale that eigh resolves unscaled)
+        scale = float(np.abs(r).max())
+        symmetric, antisymmetric, nearest_weighted = split(r / scale)
+        with np.errstate(over="ignore"):
+            symmetric, antisymmetric = symmetric * scale, antisymmetric * scale
+            nearest_weighted = finite_output(nearest_weighted * scale, "the nearest PSD matrix")
     nearest = nearest_weighted / root[:, None] / root[None, :]
     return PSDDistance(
-        distance=float(np.hypot(symmetric, antisymmetric)),
+        distance=float(finite_output(np.hypot(symmetric, antisymmetric), "the distance to the PSD cone")),
         antisymmetric=antisymmetric,
         symmetric=symmetric,
         nearest=nearest,

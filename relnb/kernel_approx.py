@@ -210,6 +210,9 @@ def rff_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int |
         gamma=problem.gamma, n_components=m, random_state=seed).fit(xv).transform)
 
 
+_NYSTROEM_SAMPLE = 1000  # points drawn per seed, from which the landmarks are chosen
+
+
 def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None) -> list[float]:
     r"""Errors of Nyström features (:class:`sklearn.kernel_approximation.Nystroem`), one per seed.
 
@@ -249,9 +252,15 @@ def nystroem_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: 
     """
     from sklearn.kernel_approximation import Nystroem
 
+    landmarks = d if features is None else features
+    if check_int(landmarks, "features" if features is not None else "d", minimum=1) > _NYSTROEM_SAMPLE:
+        # sklearn would silently use the whole sample: fewer landmarks than asked for
+        raise ValueError(f"Nystroem landmarks are drawn from a sample of {_NYSTROEM_SAMPLE} points: "
+                         f"{'features' if features is not None else 'd'} must be <= {_NYSTROEM_SAMPLE}; "
+                         f"got {landmarks}")
 
     def fitted(seed: int, m: int) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
-        sample = problem.sample(np.random.default_rng(seed), 1000)
+        sample = problem.sample(np.random.default_rng(seed), _NYSTROEM_SAMPLE)
         if problem.name == "gaussian":  # sklearn's vectorised kernels: the same map, 100x faster
             nystroem = Nystroem(kernel="rbf", gamma=1 / (2 * LENGTHSCALE**2), n_components=m, random_state=seed)
         elif problem.name == "laplace":

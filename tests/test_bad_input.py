@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import re
 import resource
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -42,11 +44,13 @@ from relnb import (
     debreu,
     gram,
     inner_product,
+    kernel_approx,
     kernels,
     mercer,
     preorder,
     quadrature,
     relations,
+    reproducibility,
     retrieval,
     rkbs,
     schmidt,
@@ -89,6 +93,27 @@ def _finite(value: Any) -> bool:
     if isinstance(value, mercer.MercerExpansion):
         return bool(np.isfinite(value.eigenvalues).all()) and math.isfinite(value.total_squared)
     return True
+
+
+def _with_threads(value: str) -> object:
+    previous = os.environ.get("RELNB_THREADS")
+    os.environ["RELNB_THREADS"] = value
+    try:
+        return reproducibility.start_chapter(0)
+    finally:
+        if previous is None:
+            del os.environ["RELNB_THREADS"]
+        else:
+            os.environ["RELNB_THREADS"] = previous
+
+
+def _fibonacci_interval() -> tuple[Fraction, Fraction]:
+    """An interval around F(3001) / F(3000): its simplest rational has a continued fraction of ~3000 terms."""
+    f = [1, 1]
+    for _ in range(3000):
+        f.append(f[-1] + f[-2])
+    low = Fraction(f[-1], f[-2])
+    return low, low + Fraction(1, 3 * f[-2] ** 2)
 
 
 def _model() -> inner_product.AsymmetricInnerProduct:
@@ -188,6 +213,18 @@ PROBES: list[Probe] = [
     Probe("min_beta-subnormal-gap", "C", lambda: attention.min_beta(3, 1e-310, 0.1), r"gap.*overflows.*1e-310"),
     Probe("required_beta-subnormal-gap", "C",
           lambda: attention.required_beta([[1e-310, 0.0, 0.0]], [0], 0.1), r"margin.*overflows.*1e-310"),
+    Probe("distance_to_psd_cone-1e169", "C",
+          lambda: gram.distance_to_psd_cone(np.array([[1e169, -1e169], [-1e169, -1e169]]))),
+    Probe("distance_to_psd_cone-1.7e308", "C",
+          lambda: gram.distance_to_psd_cone(np.array([[1.7e308, -1.7e308], [1.7e308, -1.7e308]])),
+          r"distance.*overflows"),
+    Probe("nystroem_errors-d-1500", "C",
+          lambda: kernel_approx.nystroem_errors(kernel_approx.symmetric_problem("gaussian"), 1500, 1),
+          r"d must be <= 1000.*1500"),
+    Probe("glue-0d-tensor", "A*", lambda: reproducibility.glue("probe", torch.tensor(1.5))),
+    Probe("start_chapter-2**64", "B", lambda: reproducibility.start_chapter(2**64), r"seed.*<=.*18446744073709551616"),
+    Probe("RELNB_THREADS-superscript-two", "B", lambda: _with_threads("\u00b2"), r"RELNB_THREADS.*\u00b2"),
+    Probe("rational_between-long-continued-fraction", "B", lambda: debreu.rational_between(*_fibonacci_interval())),
     # --- D: hangs and unguarded huge allocations -----------------------------------------------------
     Probe("optimal_allocation-total-1e20", "D", lambda: bounds.optimal_allocation([1.0, 0.5], [1.0, 1.0], 10**20),
           r"total.*<=.*100000000000000000000"),
@@ -601,3 +638,11 @@ def test_retrieval_report_prints_when_no_temperature_is_needed() -> None:
     assert report.measured_beta == 0.0 and report.bound_beta == 0.0  # two keys, eps >= 1/2: beta = 0 suffices
     assert math.isnan(report.ratio)
     assert "ratio=nan" in repr(report)
+
+
+def test_distance_to_psd_cone_of_huge_entries() -> None:
+    # [[1, -1], [-1, -1]] has eigenvalues +-sqrt(2): the distance is sqrt(2) times the scale, to rounding
+    result = gram.distance_to_psd_cone(np.array([[1e169, -1e169], [-1e169, -1e169]]))
+    assert result.distance == pytest.approx(math.sqrt(2.0) * 1e169, rel=1e-14, abs=0.0)
+    low, high = _fibonacci_interval()
+    assert low < debreu.rational_between(low, high) < high
