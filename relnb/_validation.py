@@ -287,21 +287,22 @@ def check_rtol(value: float | None, name: str = "rtol") -> float | None:
     return r
 
 
-def check_callable(
-    f: object, name: str, usage: str, *, probe: tuple[object, ...] | None = None,
-    shape: tuple[int, ...] | None = None,
-) -> None:
-    """Raise unless ``f`` is callable; with ``probe``, call it once and check the result's shape.
+def check_callable(f: object, name: str, usage: str) -> None:
+    """Raise unless ``f`` is callable; ``usage`` says how it is called (``"kernel(X, Y) -> (n, k)"``).
 
-    ``usage`` says how it is called (``"relation(X, Y) -> (n, k)"``), for the message.
+    Where the domain is known and a call is cheap, the caller then calls it once on a probe point
+    and checks the shape (e.g. :class:`relnb.retrieval.RetrievalTask` when built); elsewhere every
+    call's result is checked (:func:`relation_values`).
+
+    Examples
+    --------
+    >>> check_callable("gaussian", "kernel", "kernel(X, Y) -> (n, k)")
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel must be a callable kernel(X, Y) -> (n, k); got str 'gaussian'
     """
     if not callable(f):
         raise ValueError(f"{name} must be a callable {usage}; got {type(f).__name__} {_describe(f)}")
-    if probe is not None:
-        value = as_float_array(f(*probe), f"{name} on a probe")
-        if shape is not None and value.shape != shape:
-            raise ValueError(f"{name} must be a callable {usage}; on a probe it returned shape {value.shape}, "
-                             f"expected {shape}")
 
 
 def check_probability_weights(weights: ArrayLike, name: str, *, size: int | None = None) -> NDArray[np.float64]:

@@ -45,6 +45,23 @@ __all__ = [
 
 Rule = tuple[NDArray[np.float64], NDArray[np.float64]]
 
+#: Most nodes of one Gauss--Legendre rule: :func:`scipy.special.roots_legendre` takes O(n^2) time
+#: (2 s at n = 10^4, 8 s at 2 * 10^4, minutes at 10^5).  Raise it if you will wait; for finer rules
+#: :func:`composite_legendre` with many panels of a few nodes costs O(n).
+MAX_LEGENDRE_NODES = 20_000
+
+
+def _legendre(n: object, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Gauss--Legendre nodes and weights on [-1, 1], for at most :data:`MAX_LEGENDRE_NODES` nodes."""
+    count = check_int(n, name, minimum=1)
+    if count > MAX_LEGENDRE_NODES:
+        raise ValueError(
+            f"{name} must be <= relnb.quadrature.MAX_LEGENDRE_NODES = {MAX_LEGENDRE_NODES} (the Legendre roots "
+            f"take O(n^2) time: minutes at 10^5); got {count}. Use composite_legendre for finer rules, or raise "
+            f"the constant"
+        )
+    return roots_legendre(count)
+
 
 def uniform(n: int, low: float = 0.0, high: float = 1.0) -> Rule:
     r"""Gauss--Legendre rule for the uniform probability measure on :math:`[a, b]`.
@@ -79,11 +96,10 @@ def uniform(n: int, low: float = 0.0, high: float = 1.0) -> Rule:
     >>> round(float(w @ x[:, 0] ** 5) * 6, 12)  # the mean of x^5 on [0, 1] is 1/6
     1.0
     """
-    n = check_int(n, "n", minimum=1)
     a, b = check_real(low, "low"), check_real(high, "high")
     if not a < b:
         raise ValueError(f"low must be < high (a non-empty interval); got low={a} and high={b}")
-    t, w = roots_legendre(n)
+    t, w = _legendre(n, "n")
     if np.isfinite(b - a):
         nodes = a + (b - a) * (t + 1.0) / 2.0
     else:  # b - a overflows (an interval wider than 1.8e308): the same affine map, halves first
@@ -128,6 +144,7 @@ def gaussian(n: int, mean: float = 0.0, std: float = 1.0) -> Rule:
     (1.0, 4.0)
     """
     n = check_int(n, "n", minimum=1)
+    check_size((n, 2), "the Gauss-Hermite nodes and weights")
     m = check_real(mean, "mean")
     s = check_positive(std, "std")
     t, w = roots_hermitenorm(n)
@@ -173,11 +190,10 @@ def gaussian_legendre(n: int, mean: float = 0.0, std: float = 1.0, *, half_width
     >>> round(float(w @ x[:, 0] ** 2), 9), round(float(w @ x[:, 0] ** 4), 9)  # truncation at 8 std: ~5e-12
     (1.0, 3.0)
     """
-    n = check_int(n, "n", minimum=1)
     m = check_real(mean, "mean")
     s = check_positive(std, "std")
     half = check_positive(half_width, "half_width")
-    t, v = roots_legendre(n)
+    t, v = _legendre(n, "n")
     with np.errstate(under="ignore", over="ignore"):
         w = v * np.exp(-((half * t) ** 2) / 2.0)
     if not w.sum() > 0:  # every density value underflows (L t_j > 38.6 for all j): log space
@@ -225,6 +241,7 @@ def circle(n: int) -> Rule:
     0.5
     """
     n = check_int(n, "n", minimum=1)
+    check_size((n, 2), "the circle's nodes and weights")
     return (2.0 * np.pi * np.arange(n) / n)[:, None], np.full(n, 1.0 / n)
 
 
@@ -347,7 +364,7 @@ def composite_legendre(breakpoints: ArrayLike, order: int = 2) -> tuple[NDArray[
             f"breakpoints must be strictly increasing; "
             f"got breakpoints[{i}] = {t[i]} >= breakpoints[{i + 1}] = {t[i + 1]}"
         )
-    s, c = roots_legendre(q)
+    s, c = _legendre(q, "order")
     with np.errstate(over="ignore"):
         overflow = not (np.isfinite(steps).all() and np.isfinite(t[-1] - t[0]))
     if overflow:

@@ -20,7 +20,6 @@ from numpy.typing import ArrayLike, NDArray
 from relnb._validation import (
     as_float_array,
     as_points,
-    check_finite,
     check_int,
     check_open_unit,
     check_positive,
@@ -190,19 +189,22 @@ class RetrievalTask:
             raise ValueError(f"utility must be callable u(x, y); got {type(self.utility).__name__}")
         check_int(self.query_dim, "query_dim", minimum=1)
         check_int(self.key_dim, "key_dim", minimum=1)
+        corner = []
         for label, box in (("query_box", self.query_box), ("key_box", self.key_box)):
             if len(box) != 2:
                 raise ValueError(f"{label} must be a pair (low, high); got {box!r}")
             low, high = check_real(box[0], f"{label}[0]"), check_real(box[1], f"{label}[1]")
             if not low < high:
                 raise ValueError(f"{label} must satisfy low < high (a non-empty interval); got {box!r}")
+            corner.append(low)
+        # validated when built: one call at the boxes' lower corner checks the shape and finiteness
+        self._evaluate(np.full((1, self.query_dim), corner[0]), np.full((1, self.key_dim), corner[1]))
 
     def _evaluate(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-        value = np.asarray(self.utility(x, y), dtype=np.float64)
+        value = as_float_array(self.utility(x, y), f"utility of task {self.name!r}")  # real and finite
         expected = np.broadcast_shapes(x.shape[:-1], y.shape[:-1])
         if value.shape != expected:
             raise ValueError(f"utility(x, y) must have the broadcast shape {expected}; got {value.shape}")
-        check_finite(value, f"utility of task {self.name!r}")
         return value
 
     def relation(self, X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
@@ -575,8 +577,7 @@ class RetrievalReport:
     def ratio(self) -> float:
         """``bound_beta / measured_beta``: how far the worst-case guarantee is from what the batch needs.
 
-        When the batch needs no temperature (``measured_beta = 0``, e.g. two keys and eps >= 1/2)
-        the ratio is ``nan`` if the bound needs none either, else ``inf``.
+        With ``measured_beta = 0`` (e.g. two keys, eps >= 1/2): ``nan`` if ``bound_beta`` is 0 too, else ``inf``.
         """
         if self.measured_beta == 0:
             return math.nan if self.bound_beta == 0 or math.isnan(self.bound_beta) else math.inf

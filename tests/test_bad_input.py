@@ -265,6 +265,13 @@ PROBES: list[Probe] = [
     Probe("attention_scores-huge", "D", lambda: attention.attention_scores(_huge_points(), _huge_points()), SIZE),
     Probe("RKBSPair.kernel-huge", "D",
           lambda: rkbs.RKBSPair(lambda x: x, lambda y: y).kernel(_huge_points()), SIZE),
+    Probe("uniform-1e5-nodes", "D", lambda: quadrature.uniform(10**5), r"MAX_LEGENDRE_NODES.*100000"),
+    Probe("gaussian_legendre-1e5-nodes", "D", lambda: quadrature.gaussian_legendre(10**5),
+          r"MAX_LEGENDRE_NODES.*100000"),
+    Probe("RetrievalTask-nan-utility", "C",
+          lambda: retrieval.RetrievalTask("nan", lambda x, y: np.full(np.broadcast_shapes(x.shape[:-1],
+                                                                                            y.shape[:-1]), np.nan)),
+          r"utility.*finite.*nan"),
     Probe("RetrievalTask.preorder-huge", "D",
           lambda: retrieval.nearest_key_task().preorder([[0.0]], np.zeros((3 * HUGE, 1))), SIZE),
 ]
