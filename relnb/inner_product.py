@@ -23,7 +23,13 @@ import torch
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
-from relnb._validation import as_float_array, as_points, check_int, check_positive
+from relnb._validation import (
+    as_float_array,
+    as_points,
+    check_int,
+    check_positive,
+    check_size,
+)
 from relnb.attention import AttentionResult, attention_scores, softmax_attention
 
 __all__ = [
@@ -162,6 +168,7 @@ class _InnerProductModel(nn.Module):
         r"""The model as a relation function ``r(X, Y=None) -> (n, k)`` (numpy in, numpy out)."""
         fx = self.phi.features(X)
         fy = self.psi.features(X if Y is None else Y)
+        check_size((fx.shape[0], fy.shape[0]), "the model's relation matrix")
         return fx @ fy.T
 
 

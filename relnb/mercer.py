@@ -119,7 +119,9 @@ class MercerExpansion:
     def truncated(self, x: ArrayLike, y: ArrayLike | None = None) -> NDArray[np.float64]:
         r"""The rank-:math:`d` kernel :math:`k_d(x_i, y_j) = \langle \Phi_d(x_i), \Phi_d(y_j)\rangle`: shape (n, k)."""
         fx = self.features(x)
-        return fx @ (fx if y is None else self.features(y)).T
+        fy = fx if y is None else self.features(y)
+        check_size((fx.shape[0], fy.shape[0]), "the truncated kernel k_d(x, y)")
+        return fx @ fy.T
 
     def tail_l2(self, d: int | None = None) -> float:
         r"""The Eckart--Young error :math:`(\sum_{i > d} \lambda_i^2)^{1/2}` (default :math:`d` = ``rank``).

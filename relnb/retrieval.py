@@ -24,6 +24,7 @@ from relnb._validation import (
     check_open_unit,
     check_positive,
     check_real,
+    check_size,
     finite_output,
 )
 from relnb.attention import min_beta, required_beta, selection_error
@@ -197,8 +198,7 @@ class RetrievalTask:
             if not low < high:
                 raise ValueError(f"{label} must satisfy low < high (a non-empty interval); got {box!r}")
             corner.append(low)
-        # validated when built: one call at the boxes' lower corner checks the shape and finiteness
-        self._evaluate(np.full((1, self.query_dim), corner[0]), np.full((1, self.key_dim), corner[1]))
+        self._evaluate(np.full((1, self.query_dim), corner[0]), np.full((1, self.key_dim), corner[1]))  # probe
 
     def _evaluate(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         value = as_float_array(self.utility(x, y), f"utility of task {self.name!r}")  # real and finite
@@ -217,6 +217,7 @@ class RetrievalTask:
         y = x if Y is None else as_points(Y, "Y", dim=self.key_dim)
         if Y is None and self.query_dim != self.key_dim:
             raise ValueError(f"Y=None needs query_dim == key_dim; got {self.query_dim} and {self.key_dim}")
+        check_size((x.shape[0], y.shape[0], max(x.shape[1], y.shape[1])), "the utility's broadcast pairs (x_i, y_j)")
         return self._evaluate(x[:, None, :], y[None, :, :])
 
     def utilities(self, queries: ArrayLike, keys: ArrayLike) -> NDArray[np.float64]:
@@ -575,10 +576,8 @@ class RetrievalReport:
 
     @property
     def ratio(self) -> float:
-        """``bound_beta / measured_beta``: how far the worst-case guarantee is from what the batch needs.
-
-        With ``measured_beta = 0`` (e.g. two keys, eps >= 1/2): ``nan`` if ``bound_beta`` is 0 too, else ``inf``.
-        """
+        """``bound_beta / measured_beta`` (how far the guarantee is from what the batch needs); if
+        ``measured_beta = 0`` (two keys, eps >= 1/2): ``nan`` if ``bound_beta = 0`` too, else ``inf``."""
         if self.measured_beta == 0:
             return math.nan if self.bound_beta == 0 or math.isnan(self.bound_beta) else math.inf
         return self.bound_beta / self.measured_beta

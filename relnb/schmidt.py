@@ -36,6 +36,7 @@ from relnb._validation import (
     check_int,
     check_positive,
     check_probability_weights,
+    check_size,
     check_unit_interval,
     relation_values,
 )
@@ -132,7 +133,9 @@ class SchmidtExpansion:
 
         ``y=None`` means ``y = x``, as for every relation of the package.
         """
-        return self.features_x(x) @ self.features_y(x if y is None else y).T
+        fx, fy = self.features_x(x), self.features_y(x if y is None else y)
+        check_size((fx.shape[0], fy.shape[0]), "the truncated relation r_d(x, y)")
+        return fx @ fy.T
 
     def tail_l2(self, d: int | None = None) -> float:
         r"""The Eckart--Young limit :math:`(\sum_{k > d} \sigma_k^2)^{1/2}` (default :math:`d` = ``rank``).
@@ -379,6 +382,7 @@ def bernstein_approximation(relation: Relation, degree: int) -> Relation:
     def approximation(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
         bx = basis(X, "X")
         by = bx if Y is None else basis(Y, "Y")
+        check_size((bx.shape[0], by.shape[0]), "the Bernstein approximation's matrix")
         return bx @ coefficients @ by.T
 
     approximation.__name__ = f"bernstein_{n}({_name(relation)})"
