@@ -444,6 +444,7 @@ def parametric_measure_utility(
                          f"probability measure); got sum {w.sum():.17g}")
     mass = max(0.0, 1.0 - float(w.sum()))
     z = low + (np.arange(n_nodes)[:, None] + 0.5) * ((high - low) / n_nodes)
+    check_size((x.shape[0], y.shape[0]), "the utility values u(x_i, y_j)")
     values = np.empty((x.shape[0], y.shape[0]))
     for i, xi in enumerate(x):
         s = _scores(score, xi, z, "nodes")
@@ -522,6 +523,7 @@ def target_distance_utility(
     t = as_float_array(targets, "targets", ndim=1)[:, None]
     y = as_points(keys, "keys", dim=1)[:, 0][None, :]
     low, high = _interval(support, "support")
+    check_size((t.shape[0], y.shape[1]), "the utility values u(x_i, y_j)")
     d = np.abs(y - t)
     inside = (np.clip(t - d, low, high) - low) + (high - np.clip(t + d, low,
                                                                  high))

@@ -456,6 +456,7 @@ def tanh_interpolation(
     if not math.isfinite(slope):
         raise ValueError(f"points must be farther apart: the smallest gap {float(np.diff(ts).min()):.3g} of the "
                          "projections makes the slope ln(4n) / gap overflow")
+    check_size((n, n), "the interpolation matrix")
     a = np.linalg.solve(np.tanh(slope * (t[:, None] - centres[None, :])), v)
     return TanhInterpolant(
         hidden_weight=slope * np.tile(u, (n, 1)),

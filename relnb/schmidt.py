@@ -517,6 +517,7 @@ def bernstein_networks(
 
     n = check_int(degree, "degree", minimum=1)
     m = check_int(units, "units", minimum=1)
+    check_size((m + 1, n + 1), "the Bernstein basis at the knots")
     grid = np.arange(n + 1) / n
     samples = relation_values(relation, grid[:, None], grid[:, None])
     knots = np.arange(m + 1) / m
