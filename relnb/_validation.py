@@ -9,25 +9,72 @@ helpers are not.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "MAX_BYTES",
     "as_float_array",
     "as_points",
+    "as_real",
+    "check_callable",
     "check_finite",
     "check_int",
     "check_open_unit",
     "check_positive",
     "check_probability_weights",
     "check_real",
+    "check_rtol",
+    "check_size",
     "check_square",
     "check_symmetric",
+    "check_unit_interval",
+    "finite_output",
     "points_pair",
     "relation_values",
 ]
+
+
+#: Largest array, in bytes, that a relnb function forms at once (an n x k kernel, relation or Gram
+#: matrix, product weights, a grid).  Calls that would need more are refused before allocating, with
+#: the size in the message.  Raise it (``relnb._validation.MAX_BYTES = 8 * 2**30``) when the memory
+#: is there, or pass fewer points / chunk the call (as :func:`relnb.debreu.measure_utility` does).
+MAX_BYTES: int = 2 * 2**30
+
+
+def _bytes(nbytes: int) -> str:
+    """A byte count for a message: ``'74.5 GiB (80000000000 bytes)'``."""
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= size:
+            return f"{nbytes / size:.3g} {unit} ({nbytes} bytes)"
+    return f"{nbytes} bytes"
+
+
+def check_size(shape: tuple[int, ...], what: str, *, itemsize: int = 8) -> None:
+    """Refuse, before allocating, an array of ``shape`` larger than :data:`MAX_BYTES`.
+
+    The product is taken in Python integers, so it cannot overflow.
+
+    Examples
+    --------
+    >>> check_size((1000, 1000), "the kernel matrix")
+    >>> check_size((10**5, 10**5), "the kernel matrix")
+    Traceback (most recent call last):
+    ...
+    ValueError: the kernel matrix of shape (100000, 100000) would take 74.5 GiB (80000000000 bytes), \
+above relnb._validation.MAX_BYTES = 2 GiB (2147483648 bytes); pass fewer points (or chunk the call), \
+or raise relnb._validation.MAX_BYTES if the memory is there
+    """
+    nbytes = itemsize * math.prod(int(n) for n in shape)
+    if nbytes > MAX_BYTES:
+        raise ValueError(
+            f"{what} of shape {tuple(int(n) for n in shape)} would take {_bytes(nbytes)}, above "
+            f"relnb._validation.MAX_BYTES = {_bytes(MAX_BYTES)}; pass fewer points (or chunk the call), "
+            f"or raise relnb._validation.MAX_BYTES if the memory is there"
+        )
 
 
 def _describe(value: object) -> str:
@@ -59,6 +106,22 @@ def as_float_array(value: ArrayLike, name: str, *, ndim: int | None = None) -> N
     return array
 
 
+def finite_output(array: NDArray[np.float64], what: str) -> NDArray[np.float64]:
+    """Return ``array`` if finite; else the value has no float64 representation: say so, with a witness.
+
+    For results promised finite whose inputs are finite but so large that the value overflows
+    (a polynomial kernel of points near 1e154, a squared norm near 1e308).
+    """
+    bad = ~np.isfinite(array)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{what} overflows float64: got {array[index]} at index {index} (the inputs are too large for a "
+            f"finite value; rescale them)"
+        )
+    return array
+
+
 def check_finite(array: NDArray[np.float64], name: str) -> None:
     """Raise if ``array`` contains NaN or infinity, naming the first bad index."""
     bad = ~np.isfinite(array)
@@ -83,10 +146,15 @@ def as_points(value: ArrayLike, name: str, *, dim: int | None = None) -> NDArray
     return array
 
 
-def points_pair(X: ArrayLike, Y: ArrayLike | None) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def points_pair(
+    X: ArrayLike, Y: ArrayLike | None, *, itemsize: int | None = 8, names: tuple[str, str] = ("X", "Y")
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Validate the two point sets of a relation call ``r(X, Y=None)`` (``Y=None`` means ``X``).
 
-    Returns ``(n, m)`` and ``(k, m)`` float64 arrays with the same ``m``.
+    Returns ``(n, m)`` and ``(k, m)`` float64 arrays with the same ``m``.  The ``(n, k)`` matrix
+    the caller forms, of ``itemsize`` bytes per entry, is checked against :data:`MAX_BYTES`
+    first (``itemsize=None``: the caller chunks, no check).  ``names`` are the caller's names of
+    the two arguments, for the messages.
 
     Examples
     --------
@@ -94,13 +162,26 @@ def points_pair(X: ArrayLike, Y: ArrayLike | None) -> tuple[NDArray[np.float64],
     >>> x.shape, y.shape
     ((2, 1), (2, 1))
     """
-    x = as_points(X, "X")
-    y = x if Y is None else as_points(Y, "Y")
+    a, b = names
+    x = as_points(X, a)
+    y = x if Y is None else as_points(Y, b)
     if x.shape[1] != y.shape[1]:
         raise ValueError(
-            f"X and Y must be points of the same dimension; got X of shape {x.shape} and Y of shape {y.shape}"
+            f"{a} and {b} must be points of the same dimension; got {a} of shape {x.shape} and {b} of shape {y.shape}"
         )
+    if itemsize is not None:
+        check_size((x.shape[0], y.shape[0]), "the matrix r(X, Y)", itemsize=itemsize)
     return x, y
+
+
+def check_unit_interval(points: NDArray[np.float64], name: str) -> None:
+    """Raise unless every point (one column) lies in [0, 1], the support of the uniform measure."""
+    if points.shape[1] != 1:
+        raise ValueError(f"{name} must be points of [0, 1] (one column); got shape {points.shape}")
+    bad = (points[:, 0] < 0) | (points[:, 0] > 1)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{name} must lie in [0, 1] (the measure's support); got {name}[{i}] = {points[i, 0]:.6g}")
 
 
 def check_square(array: ArrayLike, name: str) -> NDArray[np.float64]:
@@ -127,11 +208,30 @@ def check_symmetric(array: ArrayLike, name: str, *, rtol: float = 1e-10) -> NDAr
     return matrix
 
 
-def check_positive(value: float, name: str, *, strict: bool = True) -> float:
-    """A finite real number that is > 0 (or >= 0 with ``strict=False``)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+def as_real(value: object, name: str) -> float:
+    """``value`` as a float if it is a real number: ``numbers.Real`` (numpy scalars included) or a
+    0-d array or tensor of a real dtype (duck-typed by ``ndim == 0`` and ``.item()``: no torch import);
+    booleans are not numbers here."""
+    item = value
+    if not isinstance(value, numbers.Number) and getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        try:
+            item = value.item()
+        except Exception:
+            item = value
+    if isinstance(item, bool | np.bool_) or not isinstance(item, numbers.Real):
         raise ValueError(f"{name} must be a real number; got {_describe(value)}")
-    value = float(value)
+    return float(item)
+
+
+def check_positive(value: float, name: str, *, strict: bool = True) -> float:
+    """A finite real number that is > 0 (or >= 0 with ``strict=False``).
+
+    Examples
+    --------
+    >>> check_positive(np.float32(0.5), "lengthscale")
+    0.5
+    """
+    value = as_real(value, name)
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value}")
     if strict and value <= 0:
@@ -142,10 +242,8 @@ def check_positive(value: float, name: str, *, strict: bool = True) -> float:
 
 
 def check_real(value: float, name: str) -> float:
-    """A finite real number of either sign."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number; got {_describe(value)}")
-    value = float(value)
+    """A finite real number of either sign (numpy scalars and 0-d arrays or tensors included)."""
+    value = as_real(value, name)
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value}")
     return value
@@ -160,8 +258,13 @@ def check_open_unit(value: float, name: str) -> float:
 
 
 def check_int(value: int, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
-    """An integer within ``[minimum, maximum]``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    """An integer within ``[minimum, maximum]`` (numpy integers and 0-d integer arrays or tensors included)."""
+    if not isinstance(value, numbers.Number) and getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        try:
+            value = value.item()
+        except Exception:
+            pass
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise ValueError(f"{name} must be an integer; got {_describe(value)}")
     value = int(value)
     if minimum is not None and value < minimum:
@@ -171,8 +274,46 @@ def check_int(value: int, name: str, *, minimum: int | None = None, maximum: int
     return value
 
 
+def check_rtol(value: float | None, name: str = "rtol") -> float | None:
+    """A relative tolerance: ``None`` (the caller's default) or a finite real in ``[0, 1)``.
+
+    A negative tolerance counts every rounding error as signal; one of 1 or more counts nothing.
+    """
+    if value is None:
+        return None
+    r = check_real(value, name)
+    if not 0.0 <= r < 1.0:
+        raise ValueError(f"{name} must satisfy 0 <= {name} < 1 (a relative tolerance); got {r}")
+    return r
+
+
+def check_callable(f: object, name: str, usage: str) -> None:
+    """Raise unless ``f`` is callable; ``usage`` says how it is called (``"kernel(X, Y) -> (n, k)"``).
+
+    Where the domain is known and a call is cheap, the caller then calls it once on a probe point
+    and checks the shape (e.g. :class:`relnb.retrieval.RetrievalTask` when built); elsewhere every
+    call's result is checked (:func:`relation_values`).
+
+    Examples
+    --------
+    >>> check_callable("gaussian", "kernel", "kernel(X, Y) -> (n, k)")
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel must be a callable kernel(X, Y) -> (n, k); got str 'gaussian'
+    """
+    if not callable(f):
+        raise ValueError(f"{name} must be a callable {usage}; got {type(f).__name__} {_describe(f)}")
+
+
 def check_probability_weights(weights: ArrayLike, name: str, *, size: int | None = None) -> NDArray[np.float64]:
-    """Non-negative weights of a discrete probability measure (summing to 1 within 1e-10)."""
+    """Non-negative weights of a discrete probability measure.
+
+    They must sum to 1 within ``max(1e-10, n * eps)``, with ``eps`` the machine epsilon of the
+    input's own float type: n weights rounded to float32 (eps = 1.2e-7) carry a sum error of up
+    to n * eps, and float32 weights that sum to 1 in float32 are a probability measure.
+    """
+    dtype = getattr(weights, "dtype", None)
+    eps = float(np.finfo(dtype).eps) if dtype is not None and np.issubdtype(dtype, np.floating) else 0.0
     w = as_float_array(weights, name, ndim=1)
     if size is not None and w.shape[0] != size:
         raise ValueError(f"{name} must have one weight per node ({size}); got {w.shape[0]}")
@@ -180,15 +321,18 @@ def check_probability_weights(weights: ArrayLike, name: str, *, size: int | None
         index = int(np.argmax(w < 0))
         raise ValueError(f"{name} must be non-negative; got {w[index]} at index {index}")
     total = float(w.sum())
-    if abs(total - 1.0) > 1e-10:
+    if abs(total - 1.0) > max(1e-10, w.shape[0] * eps):
         raise ValueError(f"{name} must sum to 1 (a probability measure); got sum {total:.12g}")
     return w
 
 
-def relation_values(relation: object, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+def relation_values(
+    relation: object, x: NDArray[np.float64], y: NDArray[np.float64], *, name: str = "relation"
+) -> NDArray[np.float64]:
     """``relation(x, y)`` checked to be a finite float64 array of shape ``(len(x), len(y))``."""
     if not callable(relation):
-        raise ValueError(f"relation must be callable as relation(X, Y); got {type(relation).__name__}")
+        raise ValueError(f"{name} must be callable as relation(X, Y); got {type(relation).__name__}")
+    check_size((x.shape[0], y.shape[0]), "the relation matrix r(X, Y)")
     value = as_float_array(relation(x, y), "relation(X, Y)")
     if value.shape != (x.shape[0], y.shape[0]):
         raise ValueError(f"relation(X, Y) must have shape {(x.shape[0], y.shape[0])}; got {value.shape}")

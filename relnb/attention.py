@@ -45,6 +45,7 @@ from relnb._validation import (
     check_open_unit,
     check_positive,
     check_real,
+    check_size,
 )
 
 __all__ = [
@@ -99,6 +100,17 @@ def _scaled(scores: NDArray[np.float64], beta: float) -> NDArray[np.float64]:
             f"beta * scores must be finite in float64; got beta={b:g} and largest |score| {np.abs(scores).max():g}"
         )
     return z
+
+
+def _check_beta_finite(beta: NDArray[np.float64], gap: NDArray[np.float64], name: str) -> None:
+    """A temperature ``log(...) / gap`` that overflows float64 has no representable value: say so."""
+    bad = ~np.isfinite(beta)
+    if bad.any():
+        index = int(np.argmax(bad.ravel()))
+        raise ValueError(
+            f"{name} is too small for a finite temperature: beta = log(...) / {name} overflows float64 "
+            f"at {name} = {np.ravel(gap)[index]:.3g} (the gap must exceed about 1e-306)"
+        )
 
 
 def _scalar_or_array(array: NDArray[np.float64]) -> float | NDArray[np.float64]:
@@ -250,6 +262,7 @@ def attention_scores(
     else:
         k = as_points(k_raw, "keys")
     n = k_raw.shape[1] if per_query else k.shape[0]
+    check_size((q.shape[0], n), "the attention scores")
     fq = _features(phi_q, q, "phi_q")
     fk = _features(phi_k, k, "phi_k")
     if fq.shape[1] != fk.shape[1]:
@@ -455,8 +468,10 @@ def min_beta(n: int, gap: ArrayLike, eps: float) -> float | NDArray[np.float64]:
     n = check_int(n, "n", minimum=2)
     g = _positive_values(gap, "gap", strict=True)
     e = check_open_unit(eps, "eps")
-    value = (math.log(n - 1) + math.log1p(-e) - math.log(e)) / g
-    return _scalar_or_array(np.maximum(value, 0.0))
+    with np.errstate(over="ignore"):
+        value = np.maximum((math.log(n - 1) + math.log1p(-e) - math.log(e)) / g, 0.0)
+    _check_beta_finite(value, g, "gap")
+    return _scalar_or_array(value)
 
 
 def worst_case_scores(n: int, gap: float, *, top: float = 0.0) -> NDArray[np.float64]:
@@ -532,7 +547,9 @@ def required_beta(scores: ArrayLike, selected: ArrayLike, eps: float) -> float |
             continue
         delta = float(margins.min())
         low = max(0.0, -target / delta)
-        high = (math.log(n - 1) - target) / delta
+        with np.errstate(over="ignore"):
+            high = float(np.float64(math.log(n - 1) - target) / delta)
+        _check_beta_finite(np.array([high]), np.array([delta]), f"score margin of row {row}")
 
         def log_f(b: float, margins: NDArray[np.float64] = margins) -> float:
             return float(logsumexp(-b * margins)) - target

@@ -31,7 +31,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_float_array, check_int, check_positive, check_probability_weights
+from relnb._validation import (
+    as_float_array,
+    as_real,
+    check_callable,
+    check_int,
+    check_positive,
+    check_probability_weights,
+    check_real,
+    check_size,
+)
 
 __all__ = [
     "StepNetwork",
@@ -49,17 +58,25 @@ Function = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
 
 def _interval(low: float, high: float) -> tuple[float, float]:
+    low, high = as_real(low, "low"), as_real(high, "high")
     for value, name in ((low, "low"), (high, "high")):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if not math.isfinite(value):
             raise ValueError(f"{name} must be a finite real number; got {value!r}")
     if not low < high:
         raise ValueError(f"low must be < high (a non-empty interval); got low={low} and high={high}")
-    return float(low), float(high)
+    return low, high
 
 
 def _on_grid(f: Function, low: float, high: float, grid: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    t = np.linspace(low, high, check_int(grid, "grid", minimum=2))
-    values = np.asarray(f(t), dtype=np.float64)
+    check_callable(f, "f", "f(t) -> array of t's shape")
+    n = check_int(grid, "grid", minimum=2)
+    check_size((n,), "the grid")
+    t = np.linspace(low, high, n)
+    raw = np.asarray(f(t))
+    if raw.dtype == object or not (np.issubdtype(raw.dtype, np.number) or raw.dtype == np.bool_) \
+            or np.iscomplexobj(raw):
+        raise ValueError(f"f must return real numbers; got {raw.dtype} values")
+    values = raw.astype(np.float64)
     if values.shape != t.shape:
         raise ValueError(f"f must map an array of shape {t.shape} to the same shape; got {values.shape}")
     if not np.isfinite(values).all():
@@ -120,6 +137,17 @@ class StepNetwork:
     bias: float
     weights: NDArray[np.float64]
     thresholds: NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        # validated when built: lists become arrays, one weight per threshold, all finite
+        weights = as_float_array(self.weights, "weights", ndim=1)
+        thresholds = as_float_array(self.thresholds, "thresholds", ndim=1)
+        if weights.shape != thresholds.shape:
+            raise ValueError(f"weights and thresholds must have one entry per unit; got {weights.shape[0]} weights "
+                             f"and {thresholds.shape[0]} thresholds")
+        object.__setattr__(self, "bias", check_real(self.bias, "bias"))
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "thresholds", thresholds)
 
     @property
     def units(self) -> int:
@@ -455,6 +483,9 @@ def barron_bound(eigenvalues: ArrayLike, constants: ArrayLike, neurons: ArrayLik
     """
     lam, c = _eigen_constants(eigenvalues, constants)
     n = as_float_array(neurons, "neurons", ndim=1)
+    if (n != np.round(n)).any():
+        i = int(np.argmax(n != np.round(n)))
+        raise ValueError(f"neurons must be integers (numbers of units); got neurons[{i}] = {n[i]:.6g}")
     if n.shape != lam.shape:
         raise ValueError(f"neurons must have one entry per eigenvalue ({lam.shape[0]}); got {n.shape[0]}")
     if (n < 1).any():
@@ -495,7 +526,9 @@ def optimal_allocation(eigenvalues: ArrayLike, constants: ArrayLike, total: int)
     """
     lam, c = _eigen_constants(eigenvalues, constants)
     d = lam.shape[0]
-    N = check_int(total, "total", minimum=d)
+    # N * share is exact to within one unit only while N is an exact float (<= 2^53): this bounds
+    # the loops below by d + 1 iterations
+    N = check_int(total, "total", minimum=d, maximum=2**53)
     share = (lam * c) ** (2.0 / 3.0)
     share = np.full(d, 1.0 / d) if share.sum() == 0 else share / share.sum()
     ideal = N * share
@@ -548,6 +581,9 @@ def neurons_for_error(
     tau = as_float_array(tails, "tails", ndim=1)
     if tau.shape[0] != lam.shape[0] + 1:
         raise ValueError(f"tails must have length len(eigenvalues) + 1 = {lam.shape[0] + 1}; got {tau.shape[0]}")
+    if (tau < 0).any():
+        i = int(np.argmax(tau < 0))
+        raise ValueError(f"tails must be >= 0 (L2 norms of the remainders); got tails[{i}] = {tau[i]:.6g}")
     if tau[0] <= eps:
         return 0, 0
     a = 4 * lam * c
@@ -559,8 +595,13 @@ def neurons_for_error(
         s = np.sum(a[:d] ** (2 / 3))
         lead = s**1.5
         second = s * np.sum(4 * lam[:d] * c[:d] ** 2 / a[:d] ** (2 / 3))
-        u = (-lead + math.sqrt(lead**2 + 4 * second * room)) / (2 * second)  # u = 1 / sqrt(N)
-        N = max(math.ceil(1 / u**2 - 1e-9), d)
+        # u = 1 / sqrt(N) is the positive root of second u^2 + lead u - room = 0, written without
+        # the cancelling difference -lead + sqrt(...): u = 2 room / (lead + sqrt(lead^2 + 4 second room))
+        inverse_u = (lead + math.sqrt(lead**2 + 4 * second * room)) / (2 * room)  # sqrt(N)
+        if not math.isfinite(inverse_u * inverse_u):
+            raise ValueError(f"epsilon is too small: the number of units needed at d = {d} overflows float64 "
+                             f"(about ({inverse_u:.3g})^2); got epsilon={eps:.3g}")
+        N = max(math.ceil(inverse_u * inverse_u - 1e-9), d)
         if best is None or N < best[1]:
             best = (d, N)
     if best is None:

@@ -24,8 +24,16 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_float_array, as_points, check_int, check_positive, check_real, points_pair
-from relnb.preorder import _as_real_list
+from relnb._validation import (
+    as_float_array,
+    as_points,
+    check_int,
+    check_positive,
+    check_real,
+    check_size,
+    points_pair,
+)
+from relnb.preorder import _as_real_list, _transitivity_witness
 
 __all__ = [
     "MeasureUtilityValues",
@@ -74,7 +82,8 @@ def lexicographic_order(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.
     >>> lexicographic_order([[0.5, 1.0]], [[0.5, 0.0], [0.6, 0.0]]).tolist()
     [[False, True]]
     """
-    x, y = points_pair(X, Y)
+    x, y = points_pair(X, Y, itemsize=None)
+    check_size((x.shape[0], y.shape[0], x.shape[1]), "the coordinate differences y_j - x_i")
     sign = np.sign(y[None, :, :] - x[:, None, :])
     nonzero = sign != 0
     first = np.argmax(nonzero, axis=2)
@@ -100,7 +109,7 @@ def utility_relation(f: Callable[[NDArray[np.float64]], ArrayLike]) -> OrderFn:
         raise ValueError(f"f must be callable; got {type(f).__name__}")
 
     def relation(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.bool_]:
-        x, y = points_pair(X, Y)
+        x, y = points_pair(X, Y, itemsize=1)
         fx = as_float_array(f(x), "f(X)", ndim=1)
         fy = fx if Y is None else as_float_array(f(y), "f(Y)", ndim=1)
         if fx.shape[0] != x.shape[0] or fy.shape[0] != y.shape[0]:
@@ -119,6 +128,32 @@ def relation_matrix(relation: OrderFn, A: NDArray[np.float64], B: NDArray[np.flo
     if r.dtype != np.bool_:
         raise ValueError(f"relation(A, B) must return a boolean matrix; got dtype {r.dtype}")
     return r
+
+
+#: Points of each set on which :func:`strictly_below` and :func:`measure_utility` check that the
+#: relation is a preorder (a (2 * 128)^2 relation matrix and one boolean matrix product: cheap).
+PREORDER_SAMPLE = 128
+
+
+def _check_preorder_on_sample(relation: OrderFn, a: NDArray[np.float64], b: NDArray[np.float64]) -> None:
+    """Raise with a witness unless ``relation`` is reflexive and transitive on the first points of a and b.
+
+    "Strictly below" and the measure utility are meaningful for a preorder only: a cyclic relation
+    would give a constant "utility" without a word.  A sample can refute, never certify.
+    """
+    points = np.vstack([a[:PREORDER_SAMPLE], b[:PREORDER_SAMPLE]])
+    r = relation_matrix(relation, points, points)
+    missing = np.flatnonzero(~np.diagonal(r))
+    if missing.size:
+        p = points[int(missing[0])]
+        raise ValueError(f"relation must be a preorder (reflexive); got not p ≼ p for p = {p.tolist()}")
+    witness = _transitivity_witness(r)
+    if witness is not None:
+        i, j, k = (points[t].tolist() for t in witness)
+        raise ValueError(
+            f"relation must be a preorder (transitive); got p ≼ q and q ≼ s but not p ≼ s "
+            f"for p = {i}, q = {j}, s = {k}"
+        )
 
 
 def strictly_below(relation: OrderFn, Z: ArrayLike, Y: ArrayLike) -> NDArray[np.bool_]:
@@ -142,7 +177,8 @@ def strictly_below(relation: OrderFn, Z: ArrayLike, Y: ArrayLike) -> NDArray[np.
     """
     if not callable(relation):
         raise ValueError(f"relation must be callable; got {type(relation).__name__}")
-    z, y = points_pair(Z, Y)
+    z, y = points_pair(Z, Y, itemsize=1, names=("Z", "Y"))
+    _check_preorder_on_sample(relation, z, y)
     return relation_matrix(relation, z, y).T & ~relation_matrix(relation, y, z)
 
 
@@ -184,7 +220,8 @@ def measure_utility(
     """
     if not callable(relation):
         raise ValueError(f"relation must be callable; got {type(relation).__name__}")
-    y, z = points_pair(Y, Z)
+    y, z = points_pair(Y, Z, itemsize=None, names=("Y", "Z"))  # chunked below
+    _check_preorder_on_sample(relation, z, y)
     m = z.shape[0]
     if weights is None:
         w = np.full(m, 1.0 / m)
@@ -407,6 +444,7 @@ def parametric_measure_utility(
                          f"probability measure); got sum {w.sum():.17g}")
     mass = max(0.0, 1.0 - float(w.sum()))
     z = low + (np.arange(n_nodes)[:, None] + 0.5) * ((high - low) / n_nodes)
+    check_size((x.shape[0], y.shape[0]), "the utility values u(x_i, y_j)")
     values = np.empty((x.shape[0], y.shape[0]))
     for i, xi in enumerate(x):
         s = _scores(score, xi, z, "nodes")
@@ -485,6 +523,7 @@ def target_distance_utility(
     t = as_float_array(targets, "targets", ndim=1)[:, None]
     y = as_points(keys, "keys", dim=1)[:, 0][None, :]
     low, high = _interval(support, "support")
+    check_size((t.shape[0], y.shape[1]), "the utility values u(x_i, y_j)")
     d = np.abs(y - t)
     inside = (np.clip(t - d, low, high) - low) + (high - np.clip(t + d, low,
                                                                  high))
@@ -524,6 +563,8 @@ def dyadic_grid(level: int, dim: int = 2) -> NDArray[np.float64]:
     """
     top = check_int(level, "level", minimum=0, maximum=20)
     m = check_int(dim, "dim", minimum=1, maximum=3)
+    # the product, not each factor: the integer points and their levels, int64 each
+    check_size(((2**top + 1) ** m, 2 * m), "the dyadic grid's integer coordinates and levels")
     axis = np.arange(2**top + 1)
     # integer coordinates on the finest grid, in lexicographic order (first coordinate slowest)
     points = np.stack(np.meshgrid(*([axis] * m), indexing="ij"), axis=-1).reshape(-1, m)
@@ -572,9 +613,20 @@ def rational_between(low: numbers.Real, high: numbers.Real) -> Fraction:
 
 
 def _simplest_rational(a: Fraction, b: Fraction | None) -> Fraction:
-    """Simplest rational in (a, b); ``b=None`` means +infinity.  Depth = continued-fraction length."""
-    n = math.floor(a)
-    if b is None or n + 1 < b:
-        return Fraction(n + 1)
-    # now n <= a < b <= n + 1: write x = n + 1/y with y in (1/(b - n), 1/(a - n))
-    return n + 1 / _simplest_rational(1 / (b - n), None if a == n else 1 / (a - n))
+    """Simplest rational in (a, b); ``b=None`` means +infinity.
+
+    The recursion of :func:`rational_between` unrolled into a loop (its depth is the length of the
+    continued fraction, unbounded for Fraction inputs: no RecursionError), then folded back.
+    """
+    terms: list[int] = []
+    while True:
+        n = math.floor(a)
+        if b is None or n + 1 < b:
+            value = Fraction(n + 1)
+            break
+        # now n <= a < b <= n + 1: write x = n + 1/y with y in (1/(b - n), 1/(a - n))
+        terms.append(n)
+        a, b = 1 / (b - n), None if a == n else 1 / (a - n)
+    for n in reversed(terms):
+        value = n + 1 / value
+    return value

@@ -38,8 +38,11 @@ from relnb._validation import (
     as_points,
     check_int,
     check_probability_weights,
+    check_rtol,
+    check_size,
     check_square,
     check_symmetric,
+    finite_output,
     relation_values,
 )
 
@@ -96,7 +99,9 @@ def gram_matrix(features_x: ArrayLike, features_y: ArrayLike | None = None) -> N
             f"features_x and features_y must have the same feature dimension d; "
             f"got {fx.shape[1]} and {fy.shape[1]}"
         )
-    return fx @ fy.T
+    check_size((fx.shape[0], fy.shape[0]), "the Gram matrix")
+    with np.errstate(over="ignore", invalid="ignore"):
+        return finite_output(fx @ fy.T, "the Gram matrix")
 
 
 def symmetric_part(matrix: ArrayLike) -> NDArray[np.float64]:
@@ -109,7 +114,7 @@ def symmetric_part(matrix: ArrayLike) -> NDArray[np.float64]:
            [0.5, 0. ]])
     """
     r = check_square(matrix, "matrix")
-    return (r + r.T) / 2
+    return r / 2 + r.T / 2  # = (r + r^T) / 2 (halving is exact), without overflow near 1.8e308
 
 
 def antisymmetric_part(matrix: ArrayLike) -> NDArray[np.float64]:
@@ -122,7 +127,7 @@ def antisymmetric_part(matrix: ArrayLike) -> NDArray[np.float64]:
            [-0.5,  0. ]])
     """
     r = check_square(matrix, "matrix")
-    return (r - r.T) / 2
+    return r / 2 - r.T / 2  # = (r - r^T) / 2, without overflow
 
 
 def relation_norm(matrix: ArrayLike, weights: ArrayLike | None = None) -> float:
@@ -143,7 +148,13 @@ def relation_norm(matrix: ArrayLike, weights: ArrayLike | None = None) -> float:
         return float(np.linalg.norm(r))
     r = check_square(r, "matrix")
     w = check_probability_weights(weights, "weights", size=r.shape[0])
-    return float(np.sqrt(np.einsum("i,j,ij->", w, w, r**2)))
+    with np.errstate(over="ignore"):
+        norm = float(np.sqrt(np.einsum("i,j,ij->", w, w, r**2)))
+    if not math.isfinite(norm):  # r^2 overflows: scale before squaring
+        scale = float(np.abs(r).max())
+        norm = finite_output(np.array(scale * np.sqrt(np.einsum("i,j,ij->", w, w, (r / scale) ** 2))),
+                             "the relation's L2 norm").item()
+    return norm
 
 
 def numerical_rank(matrix: ArrayLike, *, rtol: float | None = None) -> int:
@@ -158,6 +169,7 @@ def numerical_rank(matrix: ArrayLike, *, rtol: float | None = None) -> int:
     1
     """
     r = as_float_array(matrix, "matrix", ndim=2)
+    rtol = check_rtol(rtol)
     s = np.linalg.svd(r, compute_uv=False)
     if s.size == 0 or s[0] == 0:
         return 0
@@ -247,18 +259,30 @@ def distance_to_psd_cone(
     r, root = _weighted(matrix, weights)
     n = r.shape[0]
     d = n if rank is None else check_int(rank, "rank", minimum=0, maximum=n)
-    s = (r + r.T) / 2
-    k = (r - r.T) / 2
-    eigenvalues, eigenvectors = np.linalg.eigh(s)
-    eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]  # descending
-    kept = np.clip(eigenvalues[:d], 0.0, None)
-    residual = np.concatenate([eigenvalues[:d] - kept, eigenvalues[d:]])
-    symmetric = float(np.sqrt(np.sum(residual**2)))
-    antisymmetric = float(np.linalg.norm(k))
-    nearest_weighted = (eigenvectors[:, :d] * kept) @ eigenvectors[:, :d].T
+
+    def split(r: NDArray[np.float64]) -> tuple[float, float, NDArray[np.float64]]:
+        s = (r + r.T) / 2
+        k = (r - r.T) / 2
+        eigenvalues, eigenvectors = np.linalg.eigh(s)
+        eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]  # descending
+        kept = np.clip(eigenvalues[:d], 0.0, None)
+        residual = np.concatenate([eigenvalues[:d] - kept, eigenvalues[d:]])
+        nearest_weighted = (eigenvectors[:, :d] * kept) @ eigenvectors[:, :d].T
+        return float(np.sqrt(np.sum(residual**2))), float(np.linalg.norm(k)), nearest_weighted
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        symmetric, antisymmetric, nearest_weighted = split(r)
+    if not (math.isfinite(math.hypot(symmetric, antisymmetric)) and np.isfinite(nearest_weighted).all()):
+        # squares of entries near 1e154 and beyond overflow: the same split of R / scale, times scale
+        # (only then: scaling would flush eigenvalues below 1e-16 * scale that eigh resolves unscaled)
+        scale = float(np.abs(r).max())
+        symmetric, antisymmetric, nearest_weighted = split(r / scale)
+        with np.errstate(over="ignore"):
+            symmetric, antisymmetric = symmetric * scale, antisymmetric * scale
+            nearest_weighted = finite_output(nearest_weighted * scale, "the nearest PSD matrix")
     nearest = nearest_weighted / root[:, None] / root[None, :]
     return PSDDistance(
-        distance=float(np.hypot(symmetric, antisymmetric)),
+        distance=float(finite_output(np.hypot(symmetric, antisymmetric), "the distance to the PSD cone")),
         antisymmetric=antisymmetric,
         symmetric=symmetric,
         nearest=nearest,
@@ -432,6 +456,7 @@ def tanh_interpolation(
     if not math.isfinite(slope):
         raise ValueError(f"points must be farther apart: the smallest gap {float(np.diff(ts).min()):.3g} of the "
                          "projections makes the slope ln(4n) / gap overflow")
+    check_size((n, n), "the interpolation matrix")
     a = np.linalg.solve(np.tanh(slope * (t[:, None] - centres[None, :])), v)
     return TanhInterpolant(
         hidden_weight=slope * np.tile(u, (n, 1)),
@@ -531,5 +556,6 @@ def l2_distance(
     w = check_probability_weights(weights_x, "weights_x", size=x.shape[0])
     y = as_points(nodes_y, "nodes_y")
     v = check_probability_weights(weights_y, "weights_y", size=y.shape[0])
-    difference = relation_values(relation_a, x, y) - relation_values(relation_b, x, y)
+    difference = (relation_values(relation_a, x, y, name="relation_a")
+                  - relation_values(relation_b, x, y, name="relation_b"))
     return float(np.sqrt(np.einsum("i,j,ij->", w, v, difference**2)))

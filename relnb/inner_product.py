@@ -23,7 +23,13 @@ import torch
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
-from relnb._validation import as_float_array, as_points, check_int, check_positive
+from relnb._validation import (
+    as_float_array,
+    as_points,
+    check_int,
+    check_positive,
+    check_size,
+)
 from relnb.attention import AttentionResult, attention_scores, softmax_attention
 
 __all__ = [
@@ -142,6 +148,12 @@ class MLP(nn.Module):
         return f"MLP({self.in_dim} -> [{self.width} x {self.depth}, {self.activation}] -> {self.out_dim})"
 
 
+def _check_mlp(net: object, name: str) -> None:
+    """Inner-product models are built from :class:`MLP` feature networks (validated when built)."""
+    if not isinstance(net, MLP):
+        raise ValueError(f"{name} must be an MLP (relnb.inner_product.MLP); got {type(net).__name__} {net!r:.60}")
+
+
 class _InnerProductModel(nn.Module):
     phi: MLP
     psi: MLP
@@ -156,6 +168,7 @@ class _InnerProductModel(nn.Module):
         r"""The model as a relation function ``r(X, Y=None) -> (n, k)`` (numpy in, numpy out)."""
         fx = self.phi.features(X)
         fy = self.psi.features(X if Y is None else Y)
+        check_size((fx.shape[0], fy.shape[0]), "the model's relation matrix")
         return fx @ fy.T
 
 
@@ -172,6 +185,7 @@ class SymmetricInnerProduct(_InnerProductModel):
 
     def __init__(self, phi: MLP) -> None:
         super().__init__()
+        _check_mlp(phi, "phi")
         self.phi = phi
 
     @property
@@ -194,6 +208,8 @@ class AsymmetricInnerProduct(_InnerProductModel):
 
     def __init__(self, phi: MLP, psi: MLP) -> None:
         super().__init__()
+        _check_mlp(phi, "phi")
+        _check_mlp(psi, "psi")
         if phi.out_dim != psi.out_dim:
             raise ValueError(f"phi and psi must have the same feature dimension d; got {phi.out_dim} and {psi.out_dim}")
         self.phi = phi

@@ -229,6 +229,9 @@ def rff_errors(problem: SymmetricProblem, d: int, seeds: int, *, features: int |
         gamma=problem.gamma, n_components=m, random_state=seed).fit(xv).transform)
 
 
+_NYSTROEM_SAMPLE = 1000  # points drawn per seed, from which the landmarks are chosen
+
+
 def nystroem_errors(
     problem: SymmetricProblem, d: int, seeds: int, *, features: int | None = None, whiten: bool = True,
 ) -> list[float]:
@@ -292,9 +295,15 @@ def nystroem_errors(
     if not whiten and features is None:
         raise ValueError("whiten=False needs features=m: the kernel sections' own inner product is not a "
                          "Nystroem approximation, only their span is used, by the rank-d readout")
+    landmarks = d if features is None else features
+    if check_int(landmarks, "features" if features is not None else "d", minimum=1) > _NYSTROEM_SAMPLE:
+        # sklearn would silently use the whole sample: fewer landmarks than asked for
+        raise ValueError(f"Nystroem landmarks are drawn from a sample of {_NYSTROEM_SAMPLE} points: "
+                         f"{'features' if features is not None else 'd'} must be <= {_NYSTROEM_SAMPLE}; "
+                         f"got {landmarks}")
 
     def fitted(seed: int, m: int) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
-        sample = problem.sample(np.random.default_rng(seed), 1000)
+        sample = problem.sample(np.random.default_rng(seed), _NYSTROEM_SAMPLE)
         if problem.gamma is not None:  # the Gaussian kernel: sklearn's vectorised kernels, the same map, 100x faster
             nystroem = Nystroem(kernel="rbf", gamma=1 / (2 * LENGTHSCALE**2), n_components=m, random_state=seed)
         elif problem.name == "laplace":

@@ -28,9 +28,17 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.spatial.distance import cdist
 
-from relnb._validation import check_int, check_positive, points_pair
+from relnb._validation import (
+    check_int,
+    check_positive,
+    finite_output,
+    points_pair,
+)
 
 __all__ = ["brownian", "brownian_bridge", "gaussian", "laplace", "polynomial", "von_mises"]
+
+
+_LOG_MAX = float(np.log(np.finfo(np.float64).max))
 
 
 def _one_dimensional(x: NDArray[np.float64], y: NDArray[np.float64], kernel: str) -> None:
@@ -78,7 +86,18 @@ def gaussian(X: ArrayLike, Y: ArrayLike | None = None, *, lengthscale: float = 1
     """
     x, y = points_pair(X, Y)
     ell = check_positive(lengthscale, "lengthscale")
-    return np.exp(-cdist(x, y, "sqeuclidean") / (2.0 * ell**2))
+    scale = 2.0 * (ell * ell)  # ell**2 would raise OverflowError from 1.4e154 on
+    if 0 < scale < np.inf:
+        with np.errstate(over="ignore"):
+            out = np.exp(-cdist(x, y, "sqeuclidean") / scale)
+        if np.isfinite(out).all():
+            return out
+    # ell^2 under- or overflows, or the squared distances do: scale before squaring,
+    # r = |x - y| / ell with |x - y| computed on points divided by their largest entry
+    size = max(float(np.abs(x).max()), float(np.abs(y).max()), np.finfo(np.float64).tiny)
+    with np.errstate(over="ignore"):
+        r = cdist(x / size, y / size, "euclidean") * size / ell
+        return np.exp(-0.5 * r * r)
 
 
 def laplace(X: ArrayLike, Y: ArrayLike | None = None, *, lengthscale: float = 1.0) -> NDArray[np.float64]:
@@ -218,6 +237,9 @@ def von_mises(X: ArrayLike, Y: ArrayLike | None = None, *, kappa: float = 1.0) -
     x, y = points_pair(X, Y)
     _one_dimensional(x, y, "von_mises")
     k = check_positive(kappa, "kappa")
+    if k > _LOG_MAX:
+        raise ValueError(f"kappa must be at most log(float64 max) = {_LOG_MAX:.6g} (e^kappa, the kernel on "
+                         f"the diagonal, overflows float64); got {k:g}")
     return np.exp(k * np.cos(x[:, 0][:, None] - y[:, 0][None, :]))
 
 
@@ -256,4 +278,5 @@ def polynomial(X: ArrayLike, Y: ArrayLike | None = None, *, degree: int = 2, c: 
     x, y = points_pair(X, Y)
     p = check_int(degree, "degree", minimum=1)
     offset = check_positive(c, "c", strict=False)
-    return (x @ y.T + offset) ** p
+    with np.errstate(over="ignore", invalid="ignore"):
+        return finite_output((x @ y.T + offset) ** p, "the polynomial kernel")

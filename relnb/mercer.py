@@ -41,10 +41,14 @@ from scipy.special import iv, polygamma
 
 from relnb._validation import (
     as_points,
+    as_real,
+    check_callable,
     check_int,
     check_positive,
     check_probability_weights,
+    check_size,
     check_symmetric,
+    check_unit_interval,
 )
 
 __all__ = [
@@ -117,7 +121,9 @@ class MercerExpansion:
     def truncated(self, x: ArrayLike, y: ArrayLike | None = None) -> NDArray[np.float64]:
         r"""The rank-:math:`d` kernel :math:`k_d(x_i, y_j) = \langle \Phi_d(x_i), \Phi_d(y_j)\rangle`: shape (n, k)."""
         fx = self.features(x)
-        return fx @ (fx if y is None else self.features(y)).T
+        fy = fx if y is None else self.features(y)
+        check_size((fx.shape[0], fy.shape[0]), "the truncated kernel k_d(x, y)")
+        return fx @ fy.T
 
     def tail_l2(self, d: int | None = None) -> float:
         r"""The Eckart--Young error :math:`(\sum_{i > d} \lambda_i^2)^{1/2}` (default :math:`d` = ``rank``).
@@ -189,8 +195,10 @@ def _operator(
     kernel: Kernel, nodes: ArrayLike, weights: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Validated nodes, weights, kernel matrix K and the symmetric matrix W^{1/2} K W^{1/2}."""
+    check_callable(kernel, "kernel", "kernel(X, Y) -> (n, k)")
     x = as_points(nodes, "nodes")
     w = check_probability_weights(weights, "weights", size=x.shape[0])
+    check_size((x.shape[0], x.shape[0]), "the kernel matrix on the nodes")
     K = np.asarray(kernel(x, x), dtype=np.float64)
     if K.shape != (x.shape[0], x.shape[0]):
         raise ValueError(f"kernel(nodes, nodes) must have shape {(x.shape[0], x.shape[0])}; got {K.shape}")
@@ -418,12 +426,7 @@ def brownian_expansion(rank: int) -> MercerExpansion:
     frequencies = (k - 0.5) * np.pi
 
     def basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
-        if points.shape[1] != 1:
-            raise ValueError(f"x must be points of [0, 1] (one column); got shape {points.shape}")
-        bad = (points[:, 0] < 0) | (points[:, 0] > 1)
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ValueError(f"x must lie in [0, 1] (the measure's support); got x[{i}] = {points[i, 0]:.6g}")
+        check_unit_interval(points, "x")
         return math.sqrt(2.0) * np.sin(points[:, :1] * frequencies[None, :r])
 
     return MercerExpansion(
@@ -480,9 +483,20 @@ def gaussian_expansion(rank: int, *, lengthscale: float, mean: float = 0.0, std:
     d = check_int(rank, "rank", minimum=1)
     ell = check_positive(lengthscale, "lengthscale")
     s = check_positive(std, "std")
-    if isinstance(mean, bool) or not isinstance(mean, int | float) or not math.isfinite(mean):
+    mean = as_real(mean, "mean")
+    if not math.isfinite(mean):
         raise ValueError(f"mean must be a finite real number; got {mean!r}")
-    a, b = 1.0 / (4.0 * s**2), 1.0 / (2.0 * ell**2)
+    # s * s and ell * ell give inf or 0 where s**2 would raise OverflowError; the same value otherwise
+    s2, ell2 = s * s, ell * ell
+    a = 1.0 / (4.0 * s2) if s2 > 0 else math.inf
+    b = 1.0 / (2.0 * ell2) if ell2 > 0 else math.inf
+    if not a > 0:
+        raise ValueError(f"std must be at most about 1e153 (1 / (4 std^2) underflows to 0); got {s:g}")
+    if not math.isfinite(a):
+        raise ValueError(f"std must be at least about 1e-154 (1 / (4 std^2) overflows); got {s:g}")
+    if not math.isfinite(b):
+        raise ValueError(f"lengthscale must be at least about 1e-154 (1 / (2 lengthscale^2) overflows); "
+                         f"got {ell:g}")
     c = math.sqrt(a**2 + 2.0 * a * b)
     big_a = a + b + c
     ratio = b / big_a
@@ -495,20 +509,28 @@ def gaussian_expansion(rank: int, *, lengthscale: float, mean: float = 0.0, std:
         z = points[:, 0] - mean
         t = math.sqrt(2.0 * c) * z
         # normalised Hermite functions psi_k(t) = e^{-t^2/2} H_k(t) / sqrt(2^k k! sqrt(pi)) * pi^{1/4}
-        out = np.empty((z.shape[0], r))
-        out[:, 0] = np.exp(-(t**2) / 2.0)
-        if r > 1:
-            out[:, 1] = math.sqrt(2.0) * t * out[:, 0]
-        for k in range(1, r - 1):
-            out[:, k + 1] = math.sqrt(2.0 / (k + 1)) * t * out[:, k] - math.sqrt(k / (k + 1)) * out[:, k - 1]
+        def hermite(start: NDArray[np.float64]) -> NDArray[np.float64]:
+            out = np.empty((z.shape[0], r))
+            out[:, 0] = start
+            if r > 1:
+                out[:, 1] = math.sqrt(2.0) * t * out[:, 0]
+            for k in range(1, r - 1):
+                out[:, k + 1] = math.sqrt(2.0 / (k + 1)) * t * out[:, k] - math.sqrt(k / (k + 1)) * out[:, k - 1]
+            return out
+
         # e^{-(c - a) z^2} = e^{-t^2 / 2} e^{a z^2}
-        return (c / a) ** 0.25 * np.exp(a * z**2)[:, None] * out
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            values = (c / a) ** 0.25 * np.exp(a * z**2)[:, None] * hermite(np.exp(-(t**2) / 2.0))
+        tail = ~np.isfinite(values).all(axis=1) | (np.exp(-(t**2) / 2.0) == 0)
+        if tail.any():  # far out e^{-t^2/2} underflows and e^{a z^2} overflows: one exponent, c > a
+            values[tail] = (c / a) ** 0.25 * hermite(np.exp(-(c - a) * z**2))[tail]
+        return values
 
     return MercerExpansion(
         eigenvalues=eigenvalues,
         spectrum=eigenvalues,
         remainder_squared=lam0**2 * ratio ** (2 * d) / (1.0 - ratio**2),
-        total_squared=1.0 / math.sqrt(1.0 + 4.0 * s**2 / ell**2),
+        total_squared=1.0 / math.sqrt(1.0 + 4.0 * s2 / ell2),
         trace=1.0,
         name=f"gaussian(lengthscale={ell:g}) under N({mean:g}, {s:g}^2), closed form",
         basis=basis,
@@ -552,6 +574,9 @@ def von_mises_expansion(rank: int, *, kappa: float) -> MercerExpansion:
     """
     d = check_int(rank, "rank", minimum=1)
     kap = check_positive(kappa, "kappa")
+    if not math.isfinite(float(iv(0, 2.0 * kap))):  # I_0(2 kappa) ~ e^{2 kappa} / sqrt(4 pi kappa)
+        raise ValueError(f"kappa must be at most about 357 (the sum of squared eigenvalues I_0(2 kappa) "
+                         f"overflows float64); got {kap:g}")
     orders = (np.arange(d) + 1) // 2  # 0, 1, 1, 2, 2, ...
     eigenvalues = iv(orders, kap)
     # remainder: the terms after the first d, summed from the smallest upwards

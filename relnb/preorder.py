@@ -39,6 +39,7 @@ from numpy.typing import ArrayLike, NDArray
 from relnb._validation import (
     as_float_array,
     check_int,
+    check_size,
     check_square,
 )
 
@@ -406,6 +407,7 @@ class Preorder:
         [[1, 0], [1, 1]]
         """
         ranks = _exact_ranks(u, "u")
+        check_size((ranks.shape[0], ranks.shape[0]), "the preorder's relation matrix", itemsize=1)
         return cls._trusted(ranks[:, None] <= ranks[None, :])
 
     @classmethod
@@ -432,6 +434,7 @@ class Preorder:
         if not callable(leq):
             raise ValueError(f"leq must be callable; got {type(leq).__name__}")
         n = len(items)
+        check_size((n, n), "the preorder's relation matrix", itemsize=1)
         r = np.empty((n, n), dtype=np.bool_)
         for i, a in enumerate(items):
             for j, b in enumerate(items):

@@ -23,7 +23,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import roots_hermitenorm, roots_legendre
 
-from relnb._validation import as_float_array, check_int, check_positive, check_probability_weights, check_real
+from relnb._validation import (
+    as_float_array,
+    check_int,
+    check_positive,
+    check_probability_weights,
+    check_real,
+    check_size,
+)
 
 __all__ = [
     "circle",
@@ -38,6 +45,23 @@ __all__ = [
 ]
 
 Rule = tuple[NDArray[np.float64], NDArray[np.float64]]
+
+#: Most nodes of one Gauss--Legendre rule: :func:`scipy.special.roots_legendre` takes O(n^2) time
+#: (2 s at n = 10^4, 8 s at 2 * 10^4, minutes at 10^5).  Raise it if you will wait; for finer rules
+#: :func:`composite_legendre` with many panels of a few nodes costs O(n).
+MAX_LEGENDRE_NODES = 20_000
+
+
+def _legendre(n: object, name: str) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Gauss--Legendre nodes and weights on [-1, 1], for at most :data:`MAX_LEGENDRE_NODES` nodes."""
+    count = check_int(n, name, minimum=1)
+    if count > MAX_LEGENDRE_NODES:
+        raise ValueError(
+            f"{name} must be <= relnb.quadrature.MAX_LEGENDRE_NODES = {MAX_LEGENDRE_NODES} (the Legendre roots "
+            f"take O(n^2) time: minutes at 10^5); got {count}. Use composite_legendre for finer rules, or raise "
+            f"the constant"
+        )
+    return roots_legendre(count)
 
 
 def uniform(n: int, low: float = 0.0, high: float = 1.0) -> Rule:
@@ -73,12 +97,14 @@ def uniform(n: int, low: float = 0.0, high: float = 1.0) -> Rule:
     >>> round(float(w @ x[:, 0] ** 5) * 6, 12)  # the mean of x^5 on [0, 1] is 1/6
     1.0
     """
-    n = check_int(n, "n", minimum=1)
     a, b = check_real(low, "low"), check_real(high, "high")
     if not a < b:
         raise ValueError(f"low must be < high (a non-empty interval); got low={a} and high={b}")
-    t, w = roots_legendre(n)
-    nodes = a + (b - a) * (t + 1.0) / 2.0
+    t, w = _legendre(n, "n")
+    if np.isfinite(b - a):
+        nodes = a + (b - a) * (t + 1.0) / 2.0
+    else:  # b - a overflows (an interval wider than 1.8e308): the same affine map, halves first
+        nodes = a * ((1.0 - t) / 2.0) + b * ((1.0 + t) / 2.0)
     return nodes[:, None], w / w.sum()
 
 
@@ -119,6 +145,7 @@ def gaussian(n: int, mean: float = 0.0, std: float = 1.0) -> Rule:
     (1.0, 4.0)
     """
     n = check_int(n, "n", minimum=1)
+    check_size((n, 2), "the Gauss-Hermite nodes and weights")
     m = check_real(mean, "mean")
     s = check_positive(std, "std")
     t, w = roots_hermitenorm(n)
@@ -164,13 +191,24 @@ def gaussian_legendre(n: int, mean: float = 0.0, std: float = 1.0, *, half_width
     >>> round(float(w @ x[:, 0] ** 2), 9), round(float(w @ x[:, 0] ** 4), 9)  # truncation at 8 std: ~5e-12
     (1.0, 3.0)
     """
-    n = check_int(n, "n", minimum=1)
     m = check_real(mean, "mean")
     s = check_positive(std, "std")
     half = check_positive(half_width, "half_width")
-    t, v = roots_legendre(n)
-    w = v * np.exp(-((half * t) ** 2) / 2.0)
-    return (m + s * half * t)[:, None], w / w.sum()
+    t, v = _legendre(n, "n")
+    with np.errstate(under="ignore", over="ignore"):
+        w = v * np.exp(-((half * t) ** 2) / 2.0)
+    if not w.sum() > 0:  # every density value underflows (L t_j > 38.6 for all j): log space
+        with np.errstate(over="ignore"):
+            log_w = np.log(v) - (half * t) ** 2 / 2.0
+        if np.isfinite(log_w.max()):
+            w = np.exp(log_w - log_w.max())
+        else:  # (L t_j)^2 overflows at every node: the mass is on the innermost nodes
+            w = (np.abs(t) == np.abs(t).min()) * v
+    nodes = m + s * half * t
+    if not np.isfinite(nodes).all():
+        raise ValueError(f"the nodes mean +- half_width * std overflow float64; got mean={m:g}, std={s:g}, "
+                         f"half_width={half:g}")
+    return nodes[:, None], w / w.sum()
 
 
 def circle(n: int) -> Rule:
@@ -204,6 +242,7 @@ def circle(n: int) -> Rule:
     0.5
     """
     n = check_int(n, "n", minimum=1)
+    check_size((n, 2), "the circle's nodes and weights")
     return (2.0 * np.pi * np.arange(n) / n)[:, None], np.full(n, 1.0 / n)
 
 
@@ -228,6 +267,7 @@ def product_weights(weights_x: ArrayLike, weights_y: ArrayLike | None = None) ->
     """
     w = check_probability_weights(weights_x, "weights_x")
     v = w if weights_y is None else check_probability_weights(weights_y, "weights_y")
+    check_size((w.shape[0], v.shape[0]), "the product weights")
     return np.outer(w, v)
 
 
@@ -307,6 +347,8 @@ def tensor_rule(n: int, box: tuple[float, float], dim: int) -> Rule:
     dim = check_int(dim, "dim", minimum=1)
     if len(box) != 2:
         raise ValueError(f"box must be a pair (low, high); got {box!r}")
+    n = check_int(n, "n", minimum=1)
+    check_size((n**dim, dim), "the tensor grid")
     nodes, weights = uniform(n, box[0], box[1])
     grids = np.meshgrid(*([nodes[:, 0]] * dim), indexing="ij")
     points = np.stack([g.ravel() for g in grids], axis=1)
@@ -356,14 +398,25 @@ def composite_legendre(breakpoints: ArrayLike, order: int = 2) -> tuple[NDArray[
     q = check_int(order, "order", minimum=1)
     if t.shape[0] < 2:
         raise ValueError(f"breakpoints must contain at least 2 points (one panel); got {t.shape[0]}")
-    steps = np.diff(t)
+    with np.errstate(over="ignore"):
+        steps = np.diff(t)
     if (steps <= 0).any():
         i = int(np.argmax(steps <= 0))
         raise ValueError(
             f"breakpoints must be strictly increasing; "
             f"got breakpoints[{i}] = {t[i]} >= breakpoints[{i + 1}] = {t[i + 1]}"
         )
-    s, c = roots_legendre(q)
+    s, c = _legendre(q, "order")
+    with np.errstate(over="ignore"):
+        overflow = not (np.isfinite(steps).all() and np.isfinite(t[-1] - t[0]))
+    if overflow:
+        # a panel or the whole interval is wider than 1.8e308: work with half-widths, which cannot
+        # overflow; the rule is normalised below, so the common factor 1/2 drops out
+        steps = np.diff(t / 2.0)
+        middle = t[:-1] / 2.0 + t[1:] / 2.0
+        nodes = (middle[:, None] + steps[:, None] * s[None, :]).ravel()
+        weights = (steps[:, None] / steps.max() * c[None, :]).ravel()
+        return nodes[:, None], weights / weights.sum()
     nodes = (t[:-1, None] + steps[:, None] * (s[None, :] + 1.0) / 2.0).ravel()
     weights = (steps[:, None] * c[None, :] / 2.0).ravel() / (t[-1] - t[0])
     return nodes[:, None], weights / weights.sum()

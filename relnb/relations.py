@@ -12,7 +12,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import check_positive, points_pair
+from relnb._validation import (
+    check_positive,
+    check_size,
+    finite_output,
+    points_pair,
+)
 
 __all__ = ["neg_squared_distance", "order", "soft_order"]
 
@@ -67,9 +72,11 @@ def neg_squared_distance(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np
     array([[-0., -4.],
            [-4., -0.]])
     """
-    x, y = points_pair(X, Y)
-    diff = x[:, None, :] - y[None, :, :]
-    return -np.einsum("ijk,ijk->ij", diff, diff)
+    x, y = points_pair(X, Y, itemsize=None)
+    check_size((x.shape[0], y.shape[0], x.shape[1]), "the differences x_i - y_j")
+    with np.errstate(over="ignore", invalid="ignore"):
+        diff = x[:, None, :] - y[None, :, :]
+        return finite_output(-np.einsum("ijk,ijk->ij", diff, diff), "neg_squared_distance")
 
 
 def soft_order(X: ArrayLike, Y: ArrayLike | None = None, *, beta: float = 10.0) -> NDArray[np.float64]:

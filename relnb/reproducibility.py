@@ -47,9 +47,9 @@ def start_chapter(seed: int = 0) -> np.random.Generator:
     >>> round(float(rng.standard_normal()), 4)
     0.1257
     """
-    check_int(seed, "seed", minimum=0)
+    seed = check_int(seed, "seed", minimum=0, maximum=2**63 - 1)  # torch.manual_seed takes a signed 64-bit int
     threads = os.environ.get(THREADS_VARIABLE, "1")
-    if not threads.isdigit() or int(threads) < 1:
+    if not (threads.isascii() and threads.isdigit()) or int(threads) < 1:
         raise ValueError(f"{THREADS_VARIABLE} must be a positive integer; got {threads!r}")
     torch.set_num_threads(int(threads))
     torch.manual_seed(seed)
@@ -85,6 +85,8 @@ def glue(name: str, value: float, *, digits: int = 6, display: bool = False) -> 
     True
     """
     check_int(digits, "digits", minimum=1, maximum=17)
+    if not isinstance(value, numbers.Number) and getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        value = value.item()  # a 0-d array or tensor: its Python scalar
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise ValueError(f"glue {name!r}: value must be a real number; got {type(value).__name__}")
     if isinstance(value, numbers.Integral):

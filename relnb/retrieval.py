@@ -20,11 +20,12 @@ from numpy.typing import ArrayLike, NDArray
 from relnb._validation import (
     as_float_array,
     as_points,
-    check_finite,
     check_int,
     check_open_unit,
     check_positive,
     check_real,
+    check_size,
+    finite_output,
 )
 from relnb.attention import min_beta, required_beta, selection_error
 from relnb.preorder import Preorder
@@ -72,7 +73,9 @@ def lift_query(X: ArrayLike) -> NDArray[np.float64]:
     array([[-5.]])
     """
     x = as_points(X, "X")
-    return np.hstack([-np.sum(x**2, axis=1, keepdims=True), 2.0 * x, np.ones((x.shape[0], 1))])
+    with np.errstate(over="ignore"):
+        features = np.hstack([-np.sum(x**2, axis=1, keepdims=True), 2.0 * x, np.ones((x.shape[0], 1))])
+    return finite_output(features, "lift_query(X)")
 
 
 def lift_key(Y: ArrayLike) -> NDArray[np.float64]:
@@ -84,7 +87,9 @@ def lift_key(Y: ArrayLike) -> NDArray[np.float64]:
     array([[ 1.,  1.,  2., -5.]])
     """
     y = as_points(Y, "Y")
-    return np.hstack([np.ones((y.shape[0], 1)), y, -np.sum(y**2, axis=1, keepdims=True)])
+    with np.errstate(over="ignore"):
+        features = np.hstack([np.ones((y.shape[0], 1)), y, -np.sum(y**2, axis=1, keepdims=True)])
+    return finite_output(features, "lift_key(Y)")
 
 
 @dataclass(frozen=True)
@@ -185,19 +190,21 @@ class RetrievalTask:
             raise ValueError(f"utility must be callable u(x, y); got {type(self.utility).__name__}")
         check_int(self.query_dim, "query_dim", minimum=1)
         check_int(self.key_dim, "key_dim", minimum=1)
+        corner = []
         for label, box in (("query_box", self.query_box), ("key_box", self.key_box)):
             if len(box) != 2:
                 raise ValueError(f"{label} must be a pair (low, high); got {box!r}")
             low, high = check_real(box[0], f"{label}[0]"), check_real(box[1], f"{label}[1]")
             if not low < high:
                 raise ValueError(f"{label} must satisfy low < high (a non-empty interval); got {box!r}")
+            corner.append(low)
+        self._evaluate(np.full((1, self.query_dim), corner[0]), np.full((1, self.key_dim), corner[1]))  # probe
 
     def _evaluate(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-        value = np.asarray(self.utility(x, y), dtype=np.float64)
+        value = as_float_array(self.utility(x, y), f"utility of task {self.name!r}")  # real and finite
         expected = np.broadcast_shapes(x.shape[:-1], y.shape[:-1])
         if value.shape != expected:
             raise ValueError(f"utility(x, y) must have the broadcast shape {expected}; got {value.shape}")
-        check_finite(value, f"utility of task {self.name!r}")
         return value
 
     def relation(self, X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
@@ -210,6 +217,7 @@ class RetrievalTask:
         y = x if Y is None else as_points(Y, "Y", dim=self.key_dim)
         if Y is None and self.query_dim != self.key_dim:
             raise ValueError(f"Y=None needs query_dim == key_dim; got {self.query_dim} and {self.key_dim}")
+        check_size((x.shape[0], y.shape[0], max(x.shape[1], y.shape[1])), "the utility's broadcast pairs (x_i, y_j)")
         return self._evaluate(x[:, None, :], y[None, :, :])
 
     def utilities(self, queries: ArrayLike, keys: ArrayLike) -> NDArray[np.float64]:
@@ -322,6 +330,7 @@ def nearest_key_task(dim: int = 1, low: float = -1.0, high: float = 1.0) -> Retr
     array([[-2.]])
     """
     dim = check_int(dim, "dim", minimum=1)
+    low, high = check_real(low, "low"), check_real(high, "high")
 
     def utility(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
         return -np.sum((x - y) ** 2, axis=-1)
@@ -567,7 +576,10 @@ class RetrievalReport:
 
     @property
     def ratio(self) -> float:
-        """``bound_beta / measured_beta``: how far the worst-case guarantee is from what the batch needs."""
+        """``bound_beta / measured_beta`` (how far the guarantee is from what the batch needs); if
+        ``measured_beta = 0`` (two keys, eps >= 1/2): ``nan`` if ``bound_beta = 0`` too, else ``inf``."""
+        if self.measured_beta == 0:
+            return math.nan if self.bound_beta == 0 or math.isnan(self.bound_beta) else math.inf
         return self.bound_beta / self.measured_beta
 
     def __repr__(self) -> str:

@@ -37,7 +37,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_float_array, as_points, check_positive
+from relnb._validation import (
+    as_float_array,
+    as_points,
+    check_positive,
+    check_size,
+    finite_output,
+)
+from relnb.gram import numerical_rank
 
 __all__ = ["PairedFunction", "RKBSPair"]
 
@@ -46,11 +53,7 @@ FeatureMap = Callable[[NDArray[np.float64]], NDArray[np.float64]]
 
 def _rank(matrix: NDArray[np.float64], rtol: float | None) -> int:
     """Numerical rank: singular values above ``rtol`` (default ``max(shape) * eps``) times the largest."""
-    s = np.linalg.svd(matrix, compute_uv=False)
-    if s.size == 0 or s[0] == 0:
-        return 0
-    tol = (max(matrix.shape) * np.finfo(float).eps if rtol is None else rtol) * s[0]
-    return int((s > tol).sum())
+    return numerical_rank(matrix, rtol=rtol)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -76,6 +79,10 @@ class PairedFunction:
 
     def __call__(self, points: ArrayLike) -> NDArray[np.float64]:
         features = self.pair.features_x(points) if self.side == "x" else self.pair.features_y(points)
+        if features.shape[1] != self.coef.shape[0]:
+            name = "v" if self.side == "x" else "u"
+            raise ValueError(f"{name} must have one coefficient per feature (d = {features.shape[1]}); "
+                             f"got length {self.coef.shape[0]}")
         return features @ self.coef
 
     def norm(self) -> float:
@@ -170,7 +177,9 @@ class RKBSPair:
         fx, fy = self.features_x(x), self.features_y(x if y is None else y)
         if fx.shape[1] != fy.shape[1]:
             raise ValueError(f"phi and psi must map into the same R^d; got d = {fx.shape[1]} and {fy.shape[1]}")
-        return fx @ fy.T
+        check_size((fx.shape[0], fy.shape[0]), "the kernel matrix K(x, y)")
+        with np.errstate(over="ignore", invalid="ignore"):
+            return finite_output(fx @ fy.T, "the kernel matrix K(x, y)")
 
     def _coef(self, coef: ArrayLike, name: str) -> NDArray[np.float64]:
         return as_float_array(coef, name, ndim=1)

@@ -36,6 +36,8 @@ from relnb._validation import (
     check_int,
     check_positive,
     check_probability_weights,
+    check_size,
+    check_unit_interval,
     relation_values,
 )
 
@@ -131,7 +133,9 @@ class SchmidtExpansion:
 
         ``y=None`` means ``y = x``, as for every relation of the package.
         """
-        return self.features_x(x) @ self.features_y(x if y is None else y).T
+        fx, fy = self.features_x(x), self.features_y(x if y is None else y)
+        check_size((fx.shape[0], fy.shape[0]), "the truncated relation r_d(x, y)")
+        return fx @ fy.T
 
     def tail_l2(self, d: int | None = None) -> float:
         r"""The Eckart--Young limit :math:`(\sum_{k > d} \sigma_k^2)^{1/2}` (default :math:`d` = ``rank``).
@@ -302,9 +306,11 @@ def order_schmidt(rank: int) -> SchmidtExpansion:
     sigma = 2.0 / ((2 * k - 1) * np.pi)
 
     def left_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+        check_unit_interval(points, "x")
         return np.sqrt(2.0) * np.sin(points[:, :1] * omega[:r])
 
     def right_basis(points: NDArray[np.float64], r: int) -> NDArray[np.float64]:
+        check_unit_interval(points, "y")
         return np.sqrt(2.0) * np.cos(points[:, :1] * omega[:r])
 
     return SchmidtExpansion(
@@ -376,6 +382,7 @@ def bernstein_approximation(relation: Relation, degree: int) -> Relation:
     def approximation(X: ArrayLike, Y: ArrayLike | None = None) -> NDArray[np.float64]:
         bx = basis(X, "X")
         by = bx if Y is None else basis(Y, "Y")
+        check_size((bx.shape[0], by.shape[0]), "the Bernstein approximation's matrix")
         return bx @ coefficients @ by.T
 
     approximation.__name__ = f"bernstein_{n}({_name(relation)})"
@@ -510,6 +517,7 @@ def bernstein_networks(
 
     n = check_int(degree, "degree", minimum=1)
     m = check_int(units, "units", minimum=1)
+    check_size((m + 1, n + 1), "the Bernstein basis at the knots")
     grid = np.arange(n + 1) / n
     samples = relation_values(relation, grid[:, None], grid[:, None])
     knots = np.arange(m + 1) / m

@@ -34,6 +34,22 @@ __all__ = [
 ]
 
 
+def _assert_size_guarded(relation: Callable[..., Any], X: NDArray[np.float64], Y: NDArray[np.float64]) -> None:
+    """With the byte limit below even a boolean r(X, Y), the call must be refused before allocating."""
+    from relnb import _validation
+
+    limit = _validation.MAX_BYTES
+    _validation.MAX_BYTES = len(X) * len(Y) - 1
+    try:
+        relation(X, Y)
+    except ValueError as error:
+        assert "MAX_BYTES" in str(error), f"refused for another reason than its size: {error}"
+    else:
+        raise AssertionError(f"an r(X, Y) of {len(X)} x {len(Y)} entries must be refused above MAX_BYTES")
+    finally:
+        _validation.MAX_BYTES = limit
+
+
 def assert_relation_contract(
     relation: Callable[..., Any], X: NDArray[np.float64], Y: NDArray[np.float64], *,
     dtype: type = np.float64, symmetric: bool = False, psd: bool = False,
@@ -51,6 +67,9 @@ def assert_relation_contract(
     symmetric, psd : bool
         Also assert :math:`r(X) = r(X)^\top` bit for bit, and that :math:`r(X)` is positive semi-definite up to
         rounding (:math:`\lambda_{\min} \ge -10\, n\, \varepsilon\, \lambda_{\max}`).
+
+    Bad input too: a NaN point and points that are not numbers are refused, and so is an
+    :math:`r(X, Y)` larger than ``relnb._validation.MAX_BYTES``, before it is allocated.
     """
     value = relation(X, Y)
     assert isinstance(value, np.ndarray), f"relation returned {type(value).__name__}, not a numpy array"
@@ -75,6 +94,7 @@ def assert_relation_contract(
         pass
     else:
         raise AssertionError("points that are not numbers must raise ValueError or TypeError")
+    _assert_size_guarded(relation, X, Y)
     if symmetric:
         assert np.array_equal(square, square.T), "a symmetric relation must give a symmetric matrix, bit for bit"
         assert np.allclose(value, relation(Y, X).T, rtol=1e-12, atol=1e-300), "r(X, Y) must equal r(Y, X)^T"

@@ -24,7 +24,14 @@ import numpy as np
 import torch
 from numpy.typing import ArrayLike, NDArray
 
-from relnb._validation import as_float_array, as_points, check_int, check_positive, check_probability_weights
+from relnb._validation import (
+    as_float_array,
+    as_points,
+    check_int,
+    check_positive,
+    check_probability_weights,
+    relation_values,
+)
 from relnb.inner_product import MLP, SymmetricInnerProduct, _InnerProductModel
 from relnb.kernel_approx import SymmetricProblem, readout_error
 from relnb.quadrature import Rule
@@ -248,8 +255,10 @@ def fit_relation(
     x = as_points(nodes, "nodes")
     w = check_probability_weights(weights, "weights", size=x.shape[0])
     y = x if nodes_y is None else as_points(nodes_y, "nodes_y")
-    if weights_y is None and nodes_y is not None:
-        raise ValueError("weights_y must be given together with nodes_y")
+    if (weights_y is None) != (nodes_y is None):
+        raise ValueError("weights_y must be given together with nodes_y (the rule of nu); got "
+                         f"nodes_y={'None' if nodes_y is None else 'an array'} and "
+                         f"weights_y={'None' if weights_y is None else 'an array'}")
     v = w if weights_y is None else check_probability_weights(weights_y, "weights_y", size=y.shape[0])
     check_int(steps, "steps", minimum=0)
     check_int(lbfgs_steps, "lbfgs_steps", minimum=0)
@@ -257,11 +266,8 @@ def fit_relation(
     check_int(seed, "seed")
     if readout not in ("gradient", "eckart_young"):
         raise ValueError(f"readout must be 'gradient' or 'eckart_young'; got {readout!r}")
-    target_np = np.asarray(relation(x, y), dtype=np.float64)
-    if target_np.shape != (x.shape[0], y.shape[0]):
-        raise ValueError(
-            f"relation(nodes, nodes_y) must have shape {(x.shape[0], y.shape[0])}; got {target_np.shape}"
-        )
+    # callable, (n, k) within MAX_BYTES, real and finite: never train on NaN
+    target_np = relation_values(relation, x, y)
     valid = _validation_problem(relation, validation, validation_y, x.shape[1], y.shape[1])
     dtype = model.phi.dtype
     tx, ty = torch.as_tensor(x, dtype=dtype), torch.as_tensor(y, dtype=dtype)
