@@ -27,6 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from relnb._validation import (
     as_float_array,
     as_points,
+    check_callable,
     check_int,
     check_positive,
     check_real,
@@ -120,6 +121,9 @@ def utility_relation(f: Callable[[NDArray[np.float64]], ArrayLike]) -> OrderFn:
 
 
 def relation_matrix(relation: OrderFn, A: NDArray[np.float64], B: NDArray[np.float64]) -> NDArray[np.bool_]:
+    check_callable(relation, "relation", "relation(A, B) -> boolean (n_A, n_B)")
+    A, B = as_points(A, "A"), as_points(B, "B")
+    check_size((A.shape[0], B.shape[0]), "relation(A, B)", itemsize=1)
     r = np.asarray(relation(A, B))
     if r.shape != (A.shape[0], B.shape[0]):
         raise ValueError(

@@ -502,6 +502,8 @@ def sup_norm_gram_fit(kernel_matrix: ArrayLike, d: int, *, seed: int = 0, expone
 
     K = check_symmetric(kernel_matrix, "kernel_matrix")
     d = check_int(d, "d", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    max_iter = check_int(max_iter, "max_iter", minimum=1)
     for p in exponents:
         if isinstance(p, bool) or not isinstance(p, int) or p < 2 or p % 2:
             raise ValueError(f"exponents must be even integers >= 2; got {p!r}")

@@ -28,6 +28,7 @@ from relnb._validation import (
     as_points,
     check_int,
     check_positive,
+    check_real,
     check_size,
 )
 from relnb.attention import AttentionResult, attention_scores, softmax_attention
@@ -324,8 +325,12 @@ def spread_first_layer(mlp: MLP, low: ArrayLike, high: ArrayLike, *, scale: floa
     """
     first = _first_linear(mlp)
     m = first.weight.shape[1]
-    lo = np.broadcast_to(as_float_array(low, "low"), (m,)).copy()
-    hi = np.broadcast_to(as_float_array(high, "high"), (m,)).copy()
+    lo, hi = as_float_array(low, "low"), as_float_array(high, "high")
+    for name, bound in (("low", lo), ("high", hi)):
+        if bound.ndim > 1 or bound.size not in (1, m):
+            raise ValueError(f"{name} must be a scalar or have shape ({m},) (one bound per input coordinate); "
+                             f"got shape {bound.shape}")
+    lo, hi = np.broadcast_to(lo.reshape(-1), (m,)).copy(), np.broadcast_to(hi.reshape(-1), (m,)).copy()
     if (hi <= lo).any():
         raise ValueError(f"low must be < high in every coordinate; got low={lo.tolist()} and high={hi.tolist()}")
     s = check_positive(scale, "scale")
@@ -384,6 +389,7 @@ def order_model(
     AsymmetricInnerProduct(phi=MLP(1 -> [16 x 2, tanh] -> 4), psi=MLP(1 -> [16 x 2, tanh] -> 4))
     """
     seed = check_int(seed, "seed", minimum=0)
+    low, high = check_real(low, "low"), check_real(high, "high")
     phi = MLP(1, d, width=width, depth=depth, seed=2 * seed)
     psi = MLP(1, d, width=width, depth=depth, seed=2 * seed + 1)
     if spread:

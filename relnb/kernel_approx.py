@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from relnb import kernels, mercer, quadrature
-from relnb._validation import check_int, check_positive
+from relnb._validation import check_callable, check_int, check_positive, check_square
 from relnb.gram import relation_norm
 from relnb.quadrature import Rule
 from relnb.readout import best_readout
@@ -326,6 +326,11 @@ def readout_error(
 ) -> float:
     """Validation error of the best rank-d readout of ``features``, fitted on ``train`` (default: the problem's)."""
     (x, w), (xv, wv) = problem.train if train is None else train, problem.valid
+    check_callable(features, "features", "features(x) -> (n, p)")
+    valid_kernel = check_square(valid_kernel, "valid_kernel")
+    if valid_kernel.shape != (len(xv), len(xv)):
+        raise ValueError(f"valid_kernel must have shape {(len(xv), len(xv))} (the problem's validation nodes); "
+                         f"got {valid_kernel.shape}")
     gamma = best_readout(features(x), problem.kernel(x), w, d).coefficients
     phi = features(xv) @ gamma
     return relation_norm(valid_kernel - phi @ phi.T, wv)

@@ -191,6 +191,7 @@ def readout_by_search(features: ArrayLike, kernel_matrix: ArrayLike, weights: Ar
         raise ValueError(f"kernel_matrix must have shape {(n, n)} (one row per node of features); got {K.shape}")
     d = check_int(d, "d", minimum=1)
     starts = check_int(starts, "starts", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
     root = np.sqrt(w)
     A = root[:, None] * K * root[None, :]
     Q = np.linalg.qr(root[:, None] * F)[0]

@@ -77,6 +77,17 @@ class PairedFunction:
     side: str
     coef: NDArray[np.float64]
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.pair, RKBSPair):
+            raise TypeError(f"pair must be an RKBSPair; got {type(self.pair).__name__}")
+        if self.side not in ("x", "y"):
+            raise ValueError(f"side must be 'x' or 'y'; got {self.side!r}")
+        name = "coef (v)" if self.side == "x" else "coef (u)"
+        coef = as_float_array(self.coef, name, ndim=1)
+        if coef.size == 0:
+            raise ValueError(f"{name} must have at least one coefficient; got shape {coef.shape}")
+        object.__setattr__(self, "coef", coef)
+
     def __call__(self, points: ArrayLike) -> NDArray[np.float64]:
         features = self.pair.features_x(points) if self.side == "x" else self.pair.features_y(points)
         if features.shape[1] != self.coef.shape[0]:
