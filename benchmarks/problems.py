@@ -12,11 +12,11 @@ from typing import Any, NamedTuple
 
 from relnb._validation import check_int
 from relnb.inner_product import MLP, SymmetricInnerProduct
-from relnb.kernel_approx import LENGTHSCALE, SymmetricProblem
+from relnb.kernel_approx import LENGTHSCALE, MercerProblem, SymmetricProblem, mercer_error
 from relnb.quadrature import Rule
-from relnb.training import fit_relation
+from relnb.training import fit_low_rank, fit_relation, initial_network
 
-__all__ = ["LENGTHSCALE", "VARIABLE_PROJECTION", "FitResult", "fit_symmetric"]
+__all__ = ["LENGTHSCALE", "VARIABLE_PROJECTION", "FitResult", "fit_mercer", "fit_symmetric"]
 
 
 #: The training design of the trained :math:`\langle\phi, \phi\rangle` models: variable projection (the readout
@@ -48,6 +48,7 @@ def fit_symmetric(
     design: Mapping[str, Any],
     seed: int = 0,
     train: Rule | None = None,
+    spread: tuple[float, float, float] | None = None,
 ) -> FitResult:
     r"""Train :math:`\langle\phi(x), \phi(y)\rangle` with :math:`\phi` an MLP into :math:`\mathbb R^d` on a problem.
 
@@ -67,6 +68,8 @@ def fit_symmetric(
     seed : int
         Seed of the initialisation and of the training loop.
     train : (nodes, weights), optional
+    spread : (low, high, scale), optional
+        Spread the first layer over ``[low, high]`` (:func:`relnb.training.initial_network`).
 
     Returns
     -------
@@ -84,8 +87,33 @@ def fit_symmetric(
         raise ValueError(f"problem must be a SymmetricProblem; got {type(problem).__name__}")
     d = check_int(d, "d", minimum=1)
     x, w = problem.train if train is None else train
-    model = SymmetricInnerProduct(MLP(x.shape[1], d, width=width, depth=depth, seed=seed))  # inputs in R^p
+    model = SymmetricInnerProduct(initial_network(x.shape[1], d, width=width, depth=depth, seed=seed,
+                                                  spread=spread))  # inputs in R^p
     start = time.perf_counter()
     _, history = fit_relation(model, problem.kernel, x, w, seed=seed, validation=problem.valid, **design)
     return FitResult(history.l2_error, history.validation_l2, time.perf_counter() - start, len(history.lbfgs_loss),
                      model)
+
+
+def fit_mercer(problem: MercerProblem, d: int, *, width: int, depth: int, lbfgs_steps: int, seed: int = 0
+               ) -> tuple[FitResult, float, float]:
+    r"""Train :math:`\langle\phi, \phi\rangle` on a :class:`relnb.kernel_approx.MercerProblem` (inputs in
+    :math:`\mathbb R^4`): variable projection on the factored target (:func:`relnb.training.fit_low_rank`),
+    measured by :func:`relnb.kernel_approx.mercer_error`.
+
+    Returns
+    -------
+    FitResult, stderr, truncation
+        ``train_error`` against the truncated target on the training rule, ``valid_error`` the validation
+        estimate, with its standard error and truncation bound.
+    """
+    if not isinstance(problem, MercerProblem):
+        raise ValueError(f"problem must be a MercerProblem; got {type(problem).__name__}")
+    x, w = problem.train
+    model = SymmetricInnerProduct(MLP(x.shape[1], check_int(d, "d", minimum=1), width=width, depth=depth, seed=seed))
+    start = time.perf_counter()
+    _, history = fit_low_rank(model, problem.factor(), x, w, lbfgs_steps=lbfgs_steps, seed=seed)
+    seconds = time.perf_counter() - start
+    error = mercer_error(problem, model.phi.features)
+    return (FitResult(history.l2_error, error.value, seconds, len(history.lbfgs_loss), model), error.stderr,
+            error.truncation)

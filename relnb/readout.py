@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from relnb._validation import as_float_array, check_int, check_positive, check_probability_weights, check_square
 
-__all__ = ["READOUT_RCOND", "Readout", "best_readout", "readout_by_search"]
+__all__ = ["READOUT_RCOND", "Readout", "best_readout", "best_readout_low_rank", "readout_by_search"]
 
 
 #: Weighted feature directions whose singular value is below this fraction of the largest are dropped by
@@ -116,37 +116,115 @@ def best_readout(
     >>> bool(best.error < 1e-14 and np.allclose((H @ best.coefficients) @ (H @ best.coefficients).T, K))  # exact
     True
     """
-    F = as_float_array(features, "features", ndim=2)
+    F, w, d, rcond = _readout_arguments(features, weights, d, rcond)
     n = F.shape[0]
-    if n == 0 or F.shape[1] == 0:
-        raise ValueError(f"features must have at least one node and one feature; got shape {F.shape}")
-    w = check_probability_weights(weights, "weights", size=n)
     K = check_square(kernel_matrix, "kernel_matrix")
     if K.shape != (n, n):
         raise ValueError(f"kernel_matrix must have shape {(n, n)} (one row per node of features); got {K.shape}")
-    d = check_int(d, "d", minimum=1)
-    rcond = check_positive(rcond, "rcond", strict=False)
-    if rcond >= 1:
-        raise ValueError(f"rcond must be < 1 (a relative cut-off of singular values); got {rcond}")
-    if not np.any(F):
-        raise ValueError("features must not be identically 0 on the nodes (no span to read out from)")
     q, sv, pt = _weighted_basis(F, w, rcond)
     root = np.sqrt(w)
     A = root[:, None] * K * root[None, :]
     sym = (A + A.T) / 2
     M = q.T @ sym @ q
     M = (M + M.T) / 2
+    outside = sym - q @ M @ q.T
+    antisymmetric = float(np.sum(((A - A.T) / 2) ** 2))
+    return _truncated_readout(M, sv, pt, d, float(np.sum(outside**2)), antisymmetric=antisymmetric)
+
+
+def _truncated_readout(
+    M: NDArray[np.float64], sv: NDArray[np.float64], pt: NDArray[np.float64], d: int, outside_squared: float,
+    antisymmetric: float = 0.0,
+) -> Readout:
+    """The readout from the top ``d`` eigenpairs of ``M`` (in the basis ``Q = W^{1/2} H P D^{-1}``), and its error:
+    the part outside the span, the Eckart--Young tail of ``M`` and the kernel's antisymmetric part."""
     nu, vectors = np.linalg.eigh(M)
     nu, vectors = nu[::-1], vectors[:, ::-1]
     full = pt.T @ (vectors / sv[:, None] * np.sqrt(np.clip(nu, 0.0, None)))
-    coefficients = np.zeros((F.shape[1], d))
+    coefficients = np.zeros((pt.shape[1], d))
     coefficients[:, : min(d, full.shape[1])] = full[:, :d]
-    outside = sym - q @ M @ q.T
-    squared = (
-        float(np.sum(outside**2)) + float(np.sum(nu[d:] ** 2)) + float(np.sum(np.minimum(nu[:d], 0.0) ** 2))
-        + float(np.sum(((A - A.T) / 2) ** 2))
-    )
-    return Readout(coefficients, math.sqrt(squared), nu.copy())
+    squared = (outside_squared + float(np.sum(nu[d:] ** 2)) + float(np.sum(np.minimum(nu[:d], 0.0) ** 2))
+               + antisymmetric)
+    return Readout(coefficients, math.sqrt(max(squared, 0.0)), nu.copy())
+
+
+def best_readout_low_rank(
+    features: ArrayLike, factor: ArrayLike, weights: ArrayLike, d: int, *, rcond: float = READOUT_RCOND
+) -> Readout:
+    r""":func:`best_readout` for a kernel given by a factor, :math:`K = F F^\top`, without forming :math:`K`.
+
+    For a kernel known through :math:`J` Mercer terms (:math:`F_{ij} = \sqrt{\lambda_j}\, e_j(x_i)`, e.g.
+    :meth:`relnb.mercer.MercerExpansion.features`) on a rule of :math:`n` nodes, :math:`K` has :math:`n^2`
+    entries (2 GiB at :math:`n = 2^{14}`) but rank :math:`J`.  With :math:`G = W^{1/2} F`, :math:`A = G G^\top`,
+    the weighted basis :math:`Q` of :func:`best_readout` and :math:`B = Q^\top G`:
+
+    .. math::
+
+        M = Q^\top A Q = B B^\top, \qquad
+        \|A - Q M Q^\top\|_F^2 = \|A\|_F^2 - \|M\|_F^2 = \|G^\top G\|_F^2 - \|B B^\top\|_F^2
+
+    (:math:`Q Q^\top` is an orthogonal projection), at a cost of :math:`O(n p J + J^2 n)` instead of
+    :math:`O(n^2 p)`.  The difference of two large terms loses the digits of :math:`\|A\|_F^2 / \min L`: use
+    it where the error is not far below the kernel's norm (inputs in :math:`\mathbb R^4`, where the optimum
+    is a third of :math:`\|k\|`), and :func:`best_readout` where it is (inputs in :math:`\mathbb R`, optima
+    down to :math:`10^{-7} \|k\|`).
+
+    Parameters
+    ----------
+    features : array_like, shape (n, p)
+        :math:`H`: the features at the nodes.
+    factor : array_like, shape (n, J)
+        :math:`F` with :math:`K = F F^\top`.
+    weights : array_like, shape (n,)
+        Non-negative, summing to 1.
+    d : int
+        Rank of the readout, at least 1.
+    rcond : float
+        Relative cut-off of the singular values of :math:`W^{1/2} H`, in :math:`[0, 1)`.
+
+    Returns
+    -------
+    Readout
+        As :func:`best_readout` on :math:`K = F F^\top`.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(40, 1)); w = np.full(40, 1 / 40)
+    >>> F = np.hstack([np.ones((40, 1)), x, x**2 - 1])           # K = 1 + xy + (x^2 - 1)(y^2 - 1)
+    >>> H = np.hstack([np.tanh(x), np.tanh(2 * x), x**2])
+    >>> dense, low = best_readout(H, F @ F.T, w, 2), best_readout_low_rank(H, F, w, 2)
+    >>> bool(abs(dense.error - low.error) < 1e-12 and np.allclose(dense.ritz_values, low.ritz_values))
+    True
+    """
+    H, w, d, rcond = _readout_arguments(features, weights, d, rcond)
+    n = H.shape[0]
+    F = as_float_array(factor, "factor", ndim=2)
+    if F.shape[0] != n or F.shape[1] == 0:
+        raise ValueError(f"factor must have shape ({n}, J) with J >= 1 (one row per node of features); "
+                         f"got {F.shape}")
+    q, sv, pt = _weighted_basis(H, w, rcond)
+    G = np.sqrt(w)[:, None] * F
+    B = q.T @ G
+    M = B @ B.T
+    return _truncated_readout(M, sv, pt, d, float(np.sum((G.T @ G) ** 2)) - float(np.sum(M**2)))
+
+
+def _readout_arguments(
+    features: ArrayLike, weights: ArrayLike, d: int, rcond: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], int, float]:
+    """Validated ``features`` (n, p), ``weights``, ``d`` and ``rcond`` of the readouts."""
+    F = as_float_array(features, "features", ndim=2)
+    if F.shape[0] == 0 or F.shape[1] == 0:
+        raise ValueError(f"features must have at least one node and one feature; got shape {F.shape}")
+    w = check_probability_weights(weights, "weights", size=F.shape[0])
+    d = check_int(d, "d", minimum=1)
+    rcond = check_positive(rcond, "rcond", strict=False)
+    if rcond >= 1:
+        raise ValueError(f"rcond must be < 1 (a relative cut-off of singular values); got {rcond}")
+    if not np.any(F):
+        raise ValueError("features must not be identically 0 on the nodes (no span to read out from)")
+    return F, w, d, rcond
 
 
 def readout_by_search(features: ArrayLike, kernel_matrix: ArrayLike, weights: ArrayLike, d: int, *,

@@ -32,12 +32,14 @@ from relnb._validation import (
     check_probability_weights,
     relation_values,
 )
-from relnb.inner_product import MLP, SymmetricInnerProduct, _InnerProductModel
-from relnb.kernel_approx import SymmetricProblem, readout_error
+from relnb.inner_product import MLP, SymmetricInnerProduct, _InnerProductModel, spread_first_layer
+from relnb.kernel_approx import MercerProblem, SymmetricProblem, readout_error
 from relnb.quadrature import Rule
-from relnb.readout import READOUT_RCOND, _weighted_basis, best_readout
+from relnb.readout import READOUT_RCOND, _weighted_basis, best_readout, best_readout_low_rank
 
-__all__ = ["FitHistory", "fit_relation", "random_network_errors", "solve_readout"]
+__all__ = [
+    "FitHistory", "fit_low_rank", "fit_relation", "initial_network", "random_network_errors", "solve_readout",
+]
 
 
 @dataclass
@@ -329,25 +331,120 @@ def fit_relation(
                 solve()
                 checkpoint("adam")
             if lbfgs_steps:
-                lbfgs = torch.optim.LBFGS(
-                    params, lr=1.0, max_iter=lbfgs_steps, history_size=50,
-                    line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-16,
-                )
-
-                def closure() -> torch.Tensor:
-                    lbfgs.zero_grad()
-                    loss = objective()
-                    loss.backward()
-                    history.lbfgs_loss.append(loss.item() * scale)
-                    return loss
-
-                lbfgs.step(closure)
+                _run_lbfgs(params, objective, lbfgs_steps, history, scale)
                 solve()
                 checkpoint("lbfgs")
         with torch.no_grad():
             history.l2_error = math.sqrt(max(float(loss_fn()), 0.0))
         history.validation_l2 = _validation_error(model, valid)
         return model, history
+
+
+def _run_lbfgs(
+    params: list[torch.nn.Parameter], objective: Callable[[], torch.Tensor], steps: int, history: FitHistory,
+    scale: float,
+) -> None:
+    """``steps`` iterations of L-BFGS (strong Wolfe line search) on ``objective``; each loss, times ``scale``,
+    is appended to ``history.lbfgs_loss``."""
+    lbfgs = torch.optim.LBFGS(
+        params, lr=1.0, max_iter=steps, history_size=50,
+        line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-16,
+    )
+
+    def closure() -> torch.Tensor:
+        lbfgs.zero_grad()
+        loss = objective()
+        loss.backward()
+        history.lbfgs_loss.append(loss.item() * scale)
+        return loss
+
+    lbfgs.step(closure)
+
+
+def fit_low_rank(
+    model: SymmetricInnerProduct,
+    factor: ArrayLike,
+    nodes: ArrayLike,
+    weights: ArrayLike,
+    *,
+    lbfgs_steps: int,
+    seed: int = 0,
+) -> tuple[SymmetricInnerProduct, FitHistory]:
+    r"""Variable projection (as :func:`fit_relation` with ``readout="eckart_young"``) on a kernel given by a factor.
+
+    The target kernel matrix on the rule is :math:`K = F F^\top` (e.g. a Mercer expansion truncated after
+    :math:`J` terms, :math:`F_{ij} = \sqrt{\lambda_j} e_j(x_i)`) and is never formed.  With
+    :math:`G = W^{1/2} F`, the orthonormal basis :math:`Q` of the weighted hidden units and
+    :math:`B = Q^\top G`, the error left by the best rank-:math:`d` readout is
+
+    .. math::
+
+        L_{\mathrm{VP}} = \|G^\top G\|_F^2 - \|M\|_F^2 + \sum_{i > d} \nu_i(M)^2, \qquad M = B B^\top
+        \succeq 0,
+
+    at :math:`O(n m J)` per step instead of :math:`O(n^2 m)` (:func:`relnb.readout.best_readout_low_rank`, whose
+    caveat on cancellation applies).  L-BFGS trains the hidden layers; the readout is then solved exactly.
+
+    Parameters
+    ----------
+    model : SymmetricInnerProduct
+        Trained in place and returned.
+    factor : array_like, shape (n, J)
+        :math:`F`.
+    nodes, weights : array_like, shapes (n, p) and (n,)
+        The training rule.
+    lbfgs_steps : int
+        At least 1.
+    seed : int
+
+    Returns
+    -------
+    model, FitHistory
+        ``history.l2_error`` is the error on the rule against :math:`F F^\top`; no validation.
+
+    Examples
+    --------
+    >>> x = np.linspace(-2, 2, 41)[:, None]; w = np.full(41, 1 / 41)
+    >>> F = np.hstack([np.ones_like(x), x, x**2])       # the kernel 1 + xy + x^2 y^2, rank 3
+    >>> model = SymmetricInnerProduct(MLP(1, 2, width=8, seed=0))
+    >>> _, history = fit_low_rank(model, F, x, w, lbfgs_steps=50)
+    >>> dense = best_readout(model.phi.hidden_features(x), F @ F.T, w, 2).error
+    >>> bool(abs(history.l2_error - dense) < 1e-9 and history.lbfgs_loss[-1] < history.lbfgs_loss[0])
+    True
+    """
+    if not isinstance(model, SymmetricInnerProduct):
+        raise ValueError(f"model must be a SymmetricInnerProduct; got {type(model).__name__}")
+    x = as_points(nodes, "nodes", dim=model.phi.in_dim)
+    w = check_probability_weights(weights, "weights", size=x.shape[0])
+    F = as_float_array(factor, "factor", ndim=2)
+    if F.shape[0] != x.shape[0] or F.shape[1] == 0:
+        raise ValueError(f"factor must have shape ({x.shape[0]}, J) with J >= 1; got {F.shape}")
+    steps = check_int(lbfgs_steps, "lbfgs_steps", minimum=1)
+    check_int(seed, "seed")
+    dtype, d = model.phi.dtype, model.phi.out_dim
+    tx, root = torch.as_tensor(x, dtype=dtype), torch.as_tensor(np.sqrt(w), dtype=dtype)
+    G = root[:, None] * torch.as_tensor(F, dtype=dtype)
+    total = float(((G.T @ G) ** 2).sum())
+
+    def loss() -> torch.Tensor:
+        B = _orthonormal_hidden(model.phi, tx, root).T @ G
+        M = B @ B.T
+        return total - (M**2).sum() + (torch.linalg.eigvalsh(M)[:-d] ** 2).sum()
+
+    def solve() -> float:
+        readout = best_readout_low_rank(model.phi.hidden_features(x), F, w, d, rcond=READOUT_RCOND)
+        _set_readout(model.phi, readout.coefficients)
+        return readout.error
+
+    history = FitHistory()
+    with _torch_threads(1), torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        params = list(model.phi.net[:-1].parameters())
+        with torch.no_grad():
+            scale = float(loss()) or 1.0
+        _run_lbfgs(params, lambda: loss() / scale, steps, history, scale)
+        history.l2_error = solve()
+    return model, history
 
 
 @contextlib.contextmanager
@@ -436,8 +533,24 @@ def _validation_error(model: _InnerProductModel, problem: _Problem | None) -> fl
     return math.sqrt(max(float(np.einsum("i,j,ij->", vw, vv, residual**2)), 0.0))
 
 
+def initial_network(
+    inputs: int, d: int, *, width: int, depth: int, seed: int, spread: tuple[float, float, float] | None = None
+) -> MLP:
+    """``MLP(inputs, d, width=width, depth=depth, seed=seed)``, its first layer spread over ``[low, high]`` with
+    slopes of standard deviation ``scale`` when ``spread = (low, high, scale)``
+    (:func:`relnb.inner_product.spread_first_layer`)."""
+    mlp = MLP(inputs, d, width=width, depth=depth, seed=seed)
+    if spread is None:
+        return mlp
+    if not isinstance(spread, tuple | list) or len(spread) != 3:
+        raise ValueError(f"spread must be (low, high, scale); got {spread!r}")
+    low, high, scale = spread
+    return spread_first_layer(mlp, low, high, scale=scale, seed=seed)
+
+
 def random_network_errors(
-    problem: SymmetricProblem, d: int, seeds: int, *, width: int, depth: int, train: Rule | None = None
+    problem: SymmetricProblem | MercerProblem, d: int, seeds: int, *, width: int, depth: int, train: Rule | None = None,
+    spread: tuple[float, float, float] | None = None,
 ) -> list[float]:
     r"""Errors of untrained networks with the best readout: random hidden layers, one per seed.
 
@@ -459,6 +572,9 @@ def random_network_errors(
     width, depth : int
     train : (nodes, weights), optional
         The rule the readout is fitted on.
+    spread : (low, high, scale), optional
+        Initialise the first layer by :func:`relnb.inner_product.spread_first_layer` over ``[low, high]`` with
+        slopes of standard deviation ``scale`` (seeded with ``seed``), as the trained networks it is compared with.
 
     Returns
     -------
@@ -474,7 +590,8 @@ def random_network_errors(
     """
     d, seeds = check_int(d, "d", minimum=1), check_int(seeds, "seeds", minimum=1)
     width, depth = check_int(width, "width", minimum=1), check_int(depth, "depth", minimum=1)
-    K = problem.kernel(problem.valid[0])
-    inputs = problem.valid[0].shape[1]  # points of R^p
-    return [readout_error(problem, MLP(inputs, d, width=width, depth=depth, seed=seed).hidden_features, d, K, train)
+    K = None if isinstance(problem, MercerProblem) else problem.kernel(problem.valid[0])
+    inputs = problem.train[0].shape[1]  # points of R^p
+    return [readout_error(problem, initial_network(inputs, d, width=width, depth=depth, seed=seed,
+                                                   spread=spread).hidden_features, d, K, train)
             for seed in range(seeds)]

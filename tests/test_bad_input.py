@@ -506,6 +506,7 @@ CALLS: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
 }
 
 _PROBLEM = kernel_approx.symmetric_problem("gaussian")
+_PROBLEM4 = kernel_approx.mercer_problem("gaussian4")
 _MLP = inner_product.MLP(1, 2, width=4, seed=0)
 _PRE = preorder.Preorder.from_utility(np.array([0.5, 0.25, 1.0]))
 _LEQ3 = _PRE.relation
@@ -549,6 +550,17 @@ CALLS.update({
         "problem": _PROBLEM, "features": lambda x: np.hstack([np.ones_like(x), x]), "d": 2,
         "valid_kernel": _PROBLEM.kernel(_PROBLEM.valid[0])}),
     "kernel_approx.rff_errors": (kernel_approx.rff_errors, {"problem": _PROBLEM, "d": 2, "seeds": 1}),
+    "kernel_approx.mercer_problem": (kernel_approx.mercer_problem, {"name": "gaussian4"}),
+    "kernel_approx.mercer_error": (kernel_approx.mercer_error, {
+        "problem": _PROBLEM4, "phi": _PROBLEM4.expansion.truncate(2).features}),
+    "quadrature.sobol_normal": (quadrature.sobol_normal, {"log2_points": 4, "dim": 2, "seed": 0}),
+    "readout.best_readout_low_rank": (readout.best_readout_low_rank, {
+        "features": np.hstack([np.ones((5, 1)), _X5]), "factor": np.hstack([np.ones((5, 1)), _X5 ** 2]),
+        "weights": np.full(5, 0.2), "d": 1, "rcond": 1e-12}),
+    "training.fit_low_rank": (training.fit_low_rank, {
+        "model": inner_product.SymmetricInnerProduct(inner_product.MLP(1, 2, width=4, seed=0)),
+        "factor": np.hstack([np.ones((5, 1)), _X5]), "nodes": _X5, "weights": np.full(5, 0.2), "lbfgs_steps": 2,
+        "seed": 0}),
     "kernel_approx.rff_expected_error": (kernel_approx.rff_expected_error, {"d": 2, "lengthscale": 0.5,
                                                                             "std": 1.0}),
     "kernel_approx.symmetric_problem": (kernel_approx.symmetric_problem, {"name": "gaussian"}),
@@ -594,6 +606,8 @@ NOT_SWEPT: dict[str, str] = {
     "debreu.MeasureUtilityValues": "result of parametric_measure_utility",
     "gram.PSDDistance": "result of distance_to_psd_cone",
     "gram.TanhInterpolant": "result of tanh_interpolation",
+    "kernel_approx.MercerError": "result of mercer_error",
+    "kernel_approx.MercerProblem": "result of mercer_problem (the only way the book builds one)",
     "kernel_approx.SymmetricProblem": "result of symmetric_problem (the only way the book builds one)",
     "mercer.MercerExpansion": "result of the *_expansion functions and mercer_decomposition",
     "readout.Readout": "result of best_readout",

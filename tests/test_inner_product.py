@@ -221,3 +221,46 @@ def test_retrieval_model_is_the_chapters_recipe() -> None:
     assert repr(model) == "QueryKeyAttention(phi_q=MLP(1 -> [32 x 3, silu] -> 8), phi_k=MLP(1 -> [32 x 3, silu] -> 8))"
     twin = retrieval_model()  # seeded: the same weights every time
     assert all(torch.equal(a, b) for a, b in zip(model.parameters(), twin.parameters(), strict=True))
+
+
+def test_fit_low_rank_follows_the_dense_variable_projection() -> None:
+    """fit_low_rank on F against fit_relation on the dense K = F F^T: the same objective, step by step."""
+    from relnb.readout import best_readout
+    from relnb.training import fit_low_rank, initial_network
+
+    x, w = quadrature.gaussian(60)
+
+    def factor(X: np.ndarray) -> np.ndarray:  # a rank-6 PSD kernel
+        return np.hstack([np.exp(-X**2 / 4) * X**k / math.factorial(k) for k in range(6)])
+
+    F = factor(x)
+    low = SymmetricInnerProduct(initial_network(1, 3, width=7, depth=2, seed=1))
+    dense = SymmetricInnerProduct(initial_network(1, 3, width=7, depth=2, seed=1))
+    start = best_readout(low.phi.hidden_features(x), F @ F.T, w, 3).error
+    _, history = fit_low_rank(low, F, x, w, lbfgs_steps=40, seed=1)
+    _, reference = fit_relation(dense, lambda X, Y: factor(X) @ factor(Y).T, x, w, steps=0, lbfgs_steps=40,
+                                readout="eckart_young", seed=1)
+    # the first evaluation is the projected loss at the start (||A||^2 - ||M||^2 + tail against best_readout's
+    # sum of small terms; ||A|| ~ 0.3, so ~1e-15 absolute)
+    assert history.lbfgs_loss[0] == pytest.approx(start**2, rel=1e-9)
+    # the two formulas differ by rounding only (measured 2e-9 relative after 47 evaluations): L-BFGS takes the
+    # same steps, and the readout set at the end is the dense optimum of the trained hidden units
+    assert len(history.lbfgs_loss) == len(reference.lbfgs_loss)
+    np.testing.assert_allclose(history.lbfgs_loss, reference.lbfgs_loss, rtol=1e-6)
+    assert history.l2_error == pytest.approx(reference.l2_error, rel=1e-6) and history.l2_error < start
+    assert relation_norm(F @ F.T - low.relation(x), w) == pytest.approx(history.l2_error, rel=1e-8)
+    with pytest.raises(ValueError, match="factor must have shape"):
+        fit_low_rank(low, F[:-1], x, w, lbfgs_steps=1)
+
+
+def test_initial_network_spreads_the_first_layer_only_when_asked() -> None:
+    from relnb.training import initial_network
+
+    default = initial_network(1, 2, width=6, depth=2, seed=0)
+    assert torch.equal(default.net[0].weight, MLP(1, 2, width=6, depth=2, seed=0).net[0].weight)
+    spread = initial_network(1, 2, width=6, depth=2, seed=0, spread=(-4.0, 4.0, 2.0))
+    centres = -(spread.net[0].bias / spread.net[0].weight[:, 0]).detach().numpy()
+    assert np.all((-4 <= centres) & (centres <= 4)) and np.ptp(centres) > 2  # units switch all over the box
+    assert torch.equal(spread.net[2].weight, default.net[2].weight)  # later layers untouched
+    with pytest.raises(ValueError, match="spread must be"):
+        initial_network(1, 2, width=6, depth=2, seed=0, spread=(0.0, 1.0))

@@ -309,3 +309,52 @@ def test_gaussian_tensor_expansion_is_the_brute_force_nystroem_spectrum_in_the_p
     assert flat.tail_l2(4) == pytest.approx(one.tail_l2(4), rel=1e-12)
     with pytest.raises(ValueError, match="x must be points of R\\^2"):
         exp.eigenfunctions(np.zeros((3, 1)))
+
+
+@pytest.mark.parametrize(("seed", "d"), [(0, 1), (1, 3), (2, 6)])
+def test_best_readout_low_rank_is_best_readout_of_the_product(seed: int, d: int) -> None:
+    """The factored readout against the dense one on K = F F^T (an independent formula: no cancellation)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(60, 1))
+    w = rng.dirichlet(np.ones(60))
+    F = np.hstack([np.exp(-x**2 / (k + 1)) * x**k for k in range(5)])  # a rank-5 PSD kernel
+    H = np.hstack([np.tanh(x * s + t) for s, t in rng.normal(size=(4, 2))] + [x, x])  # two equal columns
+    dense, low = readout.best_readout(H, F @ F.T, w, d), readout.best_readout_low_rank(H, F, w, d)
+    # entries O(1), 60 nodes: both sum O(60^2) products, so they agree to ~1e-13 of ||A||
+    assert low.error == pytest.approx(dense.error, abs=1e-12)
+    np.testing.assert_allclose(low.ritz_values, dense.ritz_values, atol=1e-12)
+    np.testing.assert_allclose((H @ low.coefficients) @ (H @ low.coefficients).T,
+                               (H @ dense.coefficients) @ (H @ dense.coefficients).T, atol=1e-10)
+    with pytest.raises(ValueError, match="factor must have shape"):
+        readout.best_readout_low_rank(H, F[:-1], w, d)
+
+
+def test_mercer_error_is_the_double_integral_up_to_its_truncation_bound() -> None:
+    """mercer_error (single integrals, J terms) against the dense double integral on a fine plane rule."""
+    from relnb.kernel_approx import MercerProblem, mercer_error
+
+    rank = math.comb(13 + 2, 2)  # levels <= 13 of the plane
+    exp = mercer.gaussian_tensor_expansion(rank + 1, dim=2, lengthscale=0.5)
+    coarse = quadrature.product_rule(quadrature.gaussian_legendre(60, half_width=6.5), 2)
+    fine = quadrature.product_rule(quadrature.gaussian_legendre(70, half_width=7.0), 2)
+    problem = MercerProblem("plane", "test", GAUSS, exp.truncate(rank), float(exp.eigenvalues[rank]), 10, coarse,
+                            (coarse, fine), lambda rng, n: rng.normal(size=(n, 2)), {})
+    rng = np.random.default_rng(0)
+    W, b, C = rng.normal(size=(2, 6)), rng.normal(size=6), 0.3 * rng.normal(size=(6, 3))
+
+    def phi(x: np.ndarray) -> np.ndarray:
+        return np.tanh(x @ W + b) @ C
+
+    error = mercer_error(problem, phi)
+    x, w = fine
+    dense = relation_norm(GAUSS(x) - phi(x) @ phi(x).T, w)
+    # the 70 x 70 rule's double integrals agree with the 60 x 60 rule's to ~1e-9 (the validation rules of
+    # gaussian2); the terms j > J can only lower the estimate, by at most error.truncation (2.4e-7 here)
+    assert error.value - error.truncation - 1e-8 <= dense <= error.value + 1e-8
+    assert 0 < error.truncation < 1e-6 and error.stderr < 1e-8
+    # the Mercer truncation is the optimum and lies in the span of the J terms: no truncation, the tail exactly
+    truncated = mercer_error(problem, exp.truncate(5).features)
+    assert truncated.truncation == 0.0
+    assert truncated.value == pytest.approx(exp.tail_l2(5), rel=1e-8)
+    with pytest.raises(ValueError, match="phi\\(x\\) must be finite"):
+        mercer_error(problem, lambda x: np.full((len(x), 2), np.nan))
