@@ -101,7 +101,8 @@ def main() -> None:
     chosen = ["symmetric"] if args.quick else args.only or BENCHMARKS
     if previous is None and not args.quick and set(chosen) != set(BENCHMARKS):
         parser.error(f"{args.out} does not exist yet: run every benchmark once (without --only)")
-    parts_dir = args.out.parent / "parts" if args.quick else ROOT / "_build" / "bench"
+    # each results file its own parts folder: two runs into different --out never share a part
+    parts_dir = ROOT / "_build" / "bench" if args.out.resolve() == OUT.resolve() else args.out.parent / "parts"
     began = time.perf_counter()
     parts = {name: run(name, parts_dir, args.quick) for name in chosen}
     args.out.parent.mkdir(parents=True, exist_ok=True)

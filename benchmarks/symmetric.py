@@ -11,10 +11,13 @@ features before the same best rank-d readout fitted on the training rule: traine
 readout from the kernel sections at its 2d landmarks, reproducible) and random Fourier features (20 seeds).
 The same race on inputs in R^2 ("gaussian2": the Gaussian kernel under N(0, I_2), d = 8, 16, 32, one trained
 seed, 300 L-BFGS iterations), next to the closed-form optimum and each quadrature rule's own Eckart-Young error
-(rule_gap, the check that the rule is adequate at that d). Every row records p (input dimension) and m
-(features before the readout). Every error is measured on the
-problem's validation rule, finer than and independent of the training rule
-(relnb.kernel_approx.symmetric_problem). Run by benchmarks/run.py (`make bench`).
+(rule_gap, the check that the rule is adequate at that d); on R at d = 24, 32 ("gaussian_large_d", the networks
+spread over [-4, 4], next to the default start); on inputs in R^4 ("gaussian4", d = 16, 32: the MercerProblem of
+relnb.kernel_approx, trained on the factored target and measured by mercer_error, with its standard error and
+truncation bound). min(x, y) networks start spread over [0, 1] (SPREAD), next to the default start at m = 2d.
+Every row records p (input dimension) and m (features before the readout). Every error is measured on the
+problem's validation rule(s), finer than and independent of the training rule
+(relnb.kernel_approx.symmetric_problem, mercer_problem). Run by benchmarks/run.py (`make bench`).
 """
 
 from __future__ import annotations

@@ -240,24 +240,28 @@ def _normal_sample_4d(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
     return rng.normal(size=(n, 4))
 
 
-#: ``gaussian4``: the levels of the training target and of the error formula (the eigenvalue of level
-#: :math:`n` is :math:`\lambda_0^4 B^n`, :math:`B \approx 0.61`, with multiplicity :math:`\binom{n+3}{3}`).
-GAUSSIAN4_LEVELS = {"target": 8, "error": 10}
+#: The levels of the training target and of the error formula (the eigenvalue of level :math:`n` is
+#: :math:`\lambda_0^p B^n`, :math:`B \approx 0.61`, with multiplicity :math:`\binom{n+p-1}{p-1}`).
+MERCER_LEVELS = {"gaussian2": {"target": 8, "error": 13}, "gaussian4": {"target": 8, "error": 10}}
 
 
 def mercer_problem(name: str) -> MercerProblem:
-    r"""The benchmark problem on :math:`\mathbb R^4`.
+    r"""The benchmark problems known through their Mercer expansion.
 
-    ``"gaussian4"``: :math:`e^{-\|x-y\|^2/(2\ell^2)}` under :math:`N(0, I_4)`, :math:`\ell` =
-    :data:`LENGTHSCALE`, with the closed-form tensor expansion (:func:`relnb.mercer.gaussian_tensor_expansion`).
-    Its levels :math:`n \le 10` (1001 terms) enter the error, levels :math:`n \le 8` (495 terms; the rest
-    weighs 3.6 % of :math:`\tau_{32}^2`) the training target.  Trained on :math:`2^{14}` scrambled Sobol' points
-    (seed 0, :func:`relnb.quadrature.sobol_normal`); validated on four independent replicates of :math:`2^{14}`
-    (seeds 1 to 4).
+    - ``"gaussian4"``: :math:`e^{-\|x-y\|^2/(2\ell^2)}` under :math:`N(0, I_4)`, :math:`\ell` =
+      :data:`LENGTHSCALE`, with the closed-form tensor expansion (:func:`relnb.mercer.gaussian_tensor_expansion`).
+      Its levels :math:`n \le 10` (1001 terms) enter the error, levels :math:`n \le 8` (495 terms; the rest
+      weighs 3.6 % of :math:`\tau_{32}^2`) the training target.  Trained on :math:`2^{14}` scrambled Sobol'
+      points (seed 0, :func:`relnb.quadrature.sobol_normal`); validated on four independent replicates of
+      :math:`2^{14}` (seeds 1 to 4).
+    - ``"gaussian2"``: the same kernel under :math:`N(0, I_2)`, levels :math:`n \le 13` (105 terms) in the error
+      and :math:`n \le 8` (45) in the target; the rules of ``symmetric_problem("gaussian2")``, trained on the
+      :math:`40 \times 40` one and validated on :math:`60 \times 60` and :math:`70 \times 70` product rules, where
+      the double integral is also within reach: the check of :func:`mercer_error` in the plane.
 
     Parameters
     ----------
-    name : {"gaussian4"}
+    name : {"gaussian4", "gaussian2"}
 
     Returns
     -------
@@ -271,19 +275,29 @@ def mercer_problem(name: str) -> MercerProblem:
     >>> round(problem.expansion.tail_l2(0) ** 2 * 289, 12)  # ||k||^2 = (1 + 4 / 0.25)^(-2)
     1.0
     """
-    if name != "gaussian4":
-        raise ValueError(f"name must be 'gaussian4'; got {name!r}")
-    p = 4
-    ranks = {key: math.comb(level + p, p) for key, level in GAUSSIAN4_LEVELS.items()}  # levels 0..n
+    if name not in MERCER_LEVELS:
+        raise ValueError(f"name must be one of {sorted(MERCER_LEVELS)}; got {name!r}")
+    p = int(name[-1])
+    ranks = {key: math.comb(level + p, p) for key, level in MERCER_LEVELS[name].items()}  # levels 0..n
     expansion = mercer.gaussian_tensor_expansion(ranks["error"] + 1, dim=p, lengthscale=LENGTHSCALE)
+    if p == 4:
+        train, valid = quadrature.sobol_normal(14, p, seed=0), tuple(
+            quadrature.sobol_normal(14, p, seed=s) for s in (1, 2, 3, 4))
+        rules = {"train": "sobol_normal(14, 4, seed=0)", "valid": "sobol_normal(14, 4, seed=1..4)"}
+        sample = _normal_sample_4d
+    else:
+        train = quadrature.product_rule(quadrature.gaussian_legendre(40, half_width=6.0), 2)
+        valid = tuple(quadrature.product_rule(quadrature.gaussian_legendre(n, half_width=h), 2)
+                      for n, h in ((60, 6.5), (70, 7.0)))
+        rules = {"train": "product_rule(gaussian_legendre(40, half_width=6), 2)",
+                 "valid": "product_rule(gaussian_legendre(60, half_width=6.5) and (70, half_width=7), 2)"}
+        sample = _normal_sample_2d
     return MercerProblem(
-        name, "Gaussian kernel, lengthscale 0.5, N(0, I_4)", partial(kernels.gaussian, lengthscale=LENGTHSCALE),
+        name, f"Gaussian kernel, lengthscale 0.5, N(0, I_{p})", partial(kernels.gaussian, lengthscale=LENGTHSCALE),
         expansion.truncate(ranks["error"]), float(expansion.eigenvalues[ranks["error"]]), ranks["target"],
-        quadrature.sobol_normal(14, p, seed=0), tuple(quadrature.sobol_normal(14, p, seed=s) for s in (1, 2, 3, 4)),
-        _normal_sample_4d,
-        {"train": "sobol_normal(14, 4, seed=0)", "valid": "sobol_normal(14, 4, seed=1..4)",
-         "target": f"levels <= {GAUSSIAN4_LEVELS['target']} ({ranks['target']} terms)",
-         "error": f"levels <= {GAUSSIAN4_LEVELS['error']} ({ranks['error']} terms)"},
+        train, valid, sample,
+        {**rules, "target": f"levels <= {MERCER_LEVELS[name]['target']} ({ranks['target']} terms)",
+         "error": f"levels <= {MERCER_LEVELS[name]['error']} ({ranks['error']} terms)"},
         gamma=1 / (2 * LENGTHSCALE**2),
     )
 

@@ -339,7 +339,7 @@ def sobol_normal(log2_points: int, dim: int, seed: int) -> Rule:
     Parameters
     ----------
     log2_points : int
-        :math:`m`, between 1 and :data:`MAX_SOBOL_LOG2`; the rule has :math:`2^m` points.
+        :math:`m`, between 1 and ``MAX_SOBOL_LOG2`` (20); the rule has :math:`2^m` points.
     dim : int
         :math:`p \ge 1`.
     seed : int

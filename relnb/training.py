@@ -539,7 +539,9 @@ def initial_network(
     """``MLP(inputs, d, width=width, depth=depth, seed=seed)``, its first layer spread over ``[low, high]`` with
     slopes of standard deviation ``scale`` when ``spread = (low, high, scale)``
     (:func:`relnb.inner_product.spread_first_layer`)."""
-    mlp = MLP(inputs, d, width=width, depth=depth, seed=seed)
+    inputs, d = check_int(inputs, "inputs", minimum=1), check_int(d, "d", minimum=1)
+    width, depth = check_int(width, "width", minimum=1), check_int(depth, "depth", minimum=1)
+    mlp = MLP(inputs, d, width=width, depth=depth, seed=check_int(seed, "seed"))
     if spread is None:
         return mlp
     if not isinstance(spread, tuple | list) or len(spread) != 3:

@@ -557,6 +557,8 @@ CALLS.update({
     "readout.best_readout_low_rank": (readout.best_readout_low_rank, {
         "features": np.hstack([np.ones((5, 1)), _X5]), "factor": np.hstack([np.ones((5, 1)), _X5 ** 2]),
         "weights": np.full(5, 0.2), "d": 1, "rcond": 1e-12}),
+    "training.initial_network": (training.initial_network, {
+        "inputs": 1, "d": 2, "width": 4, "depth": 1, "seed": 0, "spread": (0.0, 1.0, 10.0)}),
     "training.fit_low_rank": (training.fit_low_rank, {
         "model": inner_product.SymmetricInnerProduct(inner_product.MLP(1, 2, width=4, seed=0)),
         "factor": np.hstack([np.ones((5, 1)), _X5]), "nodes": _X5, "weights": np.full(5, 0.2), "lbfgs_steps": 2,

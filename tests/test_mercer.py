@@ -331,14 +331,10 @@ def test_best_readout_low_rank_is_best_readout_of_the_product(seed: int, d: int)
 
 def test_mercer_error_is_the_double_integral_up_to_its_truncation_bound() -> None:
     """mercer_error (single integrals, J terms) against the dense double integral on a fine plane rule."""
-    from relnb.kernel_approx import MercerProblem, mercer_error
+    from relnb.kernel_approx import mercer_error, mercer_problem
 
-    rank = math.comb(13 + 2, 2)  # levels <= 13 of the plane
-    exp = mercer.gaussian_tensor_expansion(rank + 1, dim=2, lengthscale=0.5)
-    coarse = quadrature.product_rule(quadrature.gaussian_legendre(60, half_width=6.5), 2)
-    fine = quadrature.product_rule(quadrature.gaussian_legendre(70, half_width=7.0), 2)
-    problem = MercerProblem("plane", "test", GAUSS, exp.truncate(rank), float(exp.eigenvalues[rank]), 10, coarse,
-                            (coarse, fine), lambda rng, n: rng.normal(size=(n, 2)), {})
+    problem = mercer_problem("gaussian2")  # levels <= 13 of the plane, the 60 x 60 and 70 x 70 product rules
+    exp, fine = problem.expansion, problem.valid[1]
     rng = np.random.default_rng(0)
     W, b, C = rng.normal(size=(2, 6)), rng.normal(size=6), 0.3 * rng.normal(size=(6, 3))
 
@@ -348,6 +344,7 @@ def test_mercer_error_is_the_double_integral_up_to_its_truncation_bound() -> Non
     error = mercer_error(problem, phi)
     x, w = fine
     dense = relation_norm(GAUSS(x) - phi(x) @ phi(x).T, w)
+    assert exp.rank == 105 and problem.next_eigenvalue < exp.eigenvalues[-1]
     # the 70 x 70 rule's double integrals agree with the 60 x 60 rule's to ~1e-9 (the validation rules of
     # gaussian2); the terms j > J can only lower the estimate, by at most error.truncation (2.4e-7 here)
     assert error.value - error.truncation - 1e-8 <= dense <= error.value + 1e-8
