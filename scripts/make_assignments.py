@@ -62,9 +62,9 @@ HIDDEN: dict[str, list[dict[str, str]]] = {
         {"R_order": "relations.order(np.linspace(0, 1, 12))"},
         {"R_order": "relations.order(np.random.default_rng(7).permutation(25) / 25)"}],
     "relations-rank-floor": [
-        {"rank_d": "2"},
+        {"rank_d": "3"},
         {"R_dist": "relations.neg_squared_distance(np.linspace(-1, 2, 15))",
-         "w": "np.linspace(1, 2, 15) / np.linspace(1, 2, 15).sum()", "rank_d": "1"}],
+         "w": "np.linspace(1, 2, 15) / np.linspace(1, 2, 15).sum()", "rank_d": "2"}],
     # Chapter B
     "mercer-truncation": [{"d_trunc": "1"}, {"d_trunc": "9"}],
     "mercer-bridge": [{"c_bridge": "2.5"}, {"c_bridge": "0.2"}],
