@@ -162,6 +162,8 @@ def test_student_notebook_holds_no_solution_and_no_hidden_test(chapter: str) -> 
     text = (OUT / chapter / "student" / f"{chapter}.ipynb").read_text(encoding="utf-8")
     autograder = (OUT / chapter / "autograder" / f"{chapter}.ipynb").read_text(encoding="utf-8")
     assert "BEGIN SOLUTION" not in text and "hidden=True" not in text and "test_hidden" not in text
+    opening = [c.source[:40] for c in nbformat.reads(text, as_version=4).cells if c.source.startswith("\n")]
+    assert not opening, f"{chapter}: cells start with an empty line: {opening}"
     for q in _questions(chapter):
         solution = q["solution"].split("# END SOLUTION")[0]  # what follows is the prompt: the starter cell
         bindings = [line for line in solution.splitlines()  # e.g. "my_distance = np.sqrt(3) / 2"
