@@ -10,28 +10,32 @@ One source of truth, transformed:
 - **question text**: the ``{exercise}`` directive of the chapter, its grade (★, ★★, ★★★) as the points;
 - **setup**: the chapter's code cells that define the names the exercise's cells use (found with ``ast``,
   in chapter order, the chapter's first bootstrap cell always);
-- **student cell**: the exercise's starter cell, unchanged (its answers are ``None``, its last line calls the
-  ``relnb.checks`` function that gives feedback);
+- **student cell**: the exercise's starter cell, unchanged (its answers are functions of the exercise's instance
+  that return ``None``, its last line calls the ``relnb.checks`` function that gives feedback, with
+  ``instance=(...)``, the arguments of those functions on the book's instance);
 - **solution**: the book's solution code, then the starter's answer names bound to the arguments the solution
   passes to the same check;
 - **public test**: that check on the starter's instance; its failure message is the check's feedback in words;
-- **hidden tests**: for answers that are functions, the same check on other instances (``HIDDEN`` below: other
-  sizes, intervals and grids), so that a table of values copied from the book's instance fails.
+- **hidden tests**: the same check on other instances (``HIDDEN`` below: other sizes, parameters, rules, grids and
+  seeded random data, given as the starter's instance variables rebound or as the check's keywords), so that a
+  number or a table of values copied from the book's instance fails.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
+
+import relnb.checks
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ["relations", "mercer", "rkbs", "debreu", "attention"]
@@ -44,13 +48,57 @@ GRADE = re.compile(r"^ \((★{1,3})\) \S")
 KIND = re.compile(r"^\((Proof|Computation|Proof and computation|Computation and proof)\.\) ")
 CHECK_CALL = re.compile(r"relnb\.checks\.(check_\w+)\(")
 
-#: Other instances for the hidden tests: check name -> keyword arguments added to the starter's call, one dict per
-#: hidden test.  Only checks whose answers are functions can be asked about another instance of the same
-#: exercise; a number or an array answers one instance only (see the syllabus, "What is hidden").
-HIDDEN: dict[str, list[dict[str, object]]] = {
-    "check_floor_formula": [{"sizes": (7, 64, 101)}],
-    "check_feature_maps": [{"low": -2.0, "high": 3.0, "grid": 37}],
-    "check_nearest_key_features": [{"queries": 33, "keys": 57}],
+#: Other instances for the hidden tests: question -> one dict per hidden test, ``name: source`` (evaluated in the
+#: notebook's namespace).  A name that is a parameter of the question's check, and not already passed by the
+#: starter's call, is added to the call as a keyword (other sizes, intervals, grids); any other name is rebound
+#: before the call: the starter's instance variables (those its call passes in ``instance=(...)``, the arguments
+#: the student's function receives, and the check's data built from them).  So the hidden test asks the student's
+#: function about another instance, which a table or a number copied from the book's instance cannot answer.
+HIDDEN: dict[str, list[dict[str, str]]] = {
+    # Chapter A
+    "relations-two-by-two": [{"a_two": "2.5"}, {"a_two": "-0.4"}],
+    "relations-weak-order": [{"sizes": "(7, 64, 101)"}],
+    "relations-finite-universality": [
+        {"R_order": "relations.order(np.linspace(0, 1, 12))"},
+        {"R_order": "relations.order(np.random.default_rng(7).permutation(25) / 25)"}],
+    "relations-rank-floor": [
+        {"rank_d": "3"},
+        {"R_dist": "relations.neg_squared_distance(np.linspace(-1, 2, 15))",
+         "w": "np.linspace(1, 2, 15) / np.linspace(1, 2, 15).sum()", "rank_d": "2"}],
+    # Chapter B
+    "mercer-truncation": [{"d_trunc": "1"}, {"d_trunc": "9"}],
+    "mercer-bridge": [{"c_bridge": "2.5"}, {"c_bridge": "0.2"}],
+    "mercer-allocation": [
+        {"a16": "1 / (2 * np.arange(1, 9) - 1)", "N_alloc": "200"},
+        {"a16": "np.random.default_rng(3).uniform(0.1, 2.0, 12)", "N_alloc": "5000"}],
+    "mercer-rff-rate": [{"d_rff": "3", "ell_rff": "0.2"}, {"d_rff": "50", "ell_rff": "1.5"}],
+    # Chapter C
+    "rkbs-features": [{"low": "-2.0", "high": "3.0", "grid": "37"}],
+    "rkbs-half-symmetric": [
+        {"r_soft10": "partial(relations.soft_order, beta=3.0)"},
+        {"r_soft10": "partial(relations.soft_order, beta=40.0)", "x_soft": "quadrature.uniform(120)[0]",
+         "w_soft": "quadrature.uniform(120)[1]"}],
+    "rkbs-bernstein-vs-schmidt": [
+        {"r_soft": "partial(relations.soft_order, beta=12.0)"},
+        {"r_soft": "partial(relations.soft_order, beta=24.0)"}],
+    # Chapter D
+    "debreu-hand-utility": [
+        {"my_classes": "[[1], [0, 2]]", "classes": "[[1], [0, 2]]"},
+        {"my_classes": "[[3, 0, 5], [6], [1], [2, 4]]", "classes": "[[3, 0, 5], [6], [1], [2, 4]]"}],
+    "debreu-float-chain": [
+        {"base_chain": "3", "chain_utility": "[1 - Fraction(1, 3**i) for i in range(60)]"},
+        {"base_chain": "10", "chain_utility": "[1 - Fraction(1, 10**i) for i in range(30)]"}],
+    "debreu-query-utility": [{"queries": "33", "keys": "57"}],
+    # Chapter E
+    "attention-long-context": [
+        {"g_long": "0.2", "EPS": "0.05", "sizes_long": "(2, 50, 7_000)"},
+        {"g_long": "0.01", "sizes_long": "(3, 10**9)"}],
+    "attention-temperature": [
+        {"scores_six": "np.array([2.0, 1.9, 1.5])"},
+        {"scores_six": "np.array([0.3, 0.1, 0.1, 0.05, -0.2, 0.25, -2.0])", "EPS": "0.05"}],
+    "attention-utility-choice": [
+        {"utilities_gauss": "np.random.default_rng(11).normal(size=(500, 12))"},
+        {"utilities_gauss": "-np.abs(np.random.default_rng(12).uniform(size=(300, 1)) - np.linspace(0, 1, 9))"}],
 }
 
 
@@ -189,6 +237,11 @@ def question(exercise: dict) -> dict:
         args.append(text)
     for kw in call.keywords:
         kwargs.append(f"{kw.arg}={ast.unparse(kw.value)}")
+        solved_kw = next((k for k in solved.keywords if k.arg == kw.arg), None)
+        # an answer inside a keyword, e.g. a hand answer the answer functions receive: instance=(my_classes,)
+        for mine, theirs in zip(ast.walk(kw.value), ast.walk(solved_kw.value) if solved_kw else [], strict=False):
+            if isinstance(mine, ast.Name) and mine.id in answer_names:
+                bindings.append(f"{mine.id} = {ast.unparse(theirs)}")
     if not bindings:
         raise ValueError(f"{exercise['label']}: the starter's check call has no answer set to None")
     answers = [b.split(" = ")[0] for b in bindings]
@@ -205,17 +258,25 @@ def question(exercise: dict) -> dict:
         code = [f"_given, _check = [], relnb.checks.{check}\n"
                 f"relnb.checks.{check} = lambda *a, **k: _given.append(a) or _check(*a, **k)",
                 *code, f"relnb.checks.{check} = _check"]
-    solution = "\n\n".join(["# BEGIN SOLUTION NO PROMPT", starter_defs, *code, *bindings, "# END SOLUTION",
-                            f'""" # BEGIN PROMPT\n{starter}\n"""; # END PROMPT'])
+    # the prompt right after "# END SOLUTION": a blank line between them would open the student's cell
+    parts = ["# BEGIN SOLUTION NO PROMPT", starter_defs, *code, *bindings, "# END SOLUTION"]
+    solution = "\n\n".join(part for part in parts if part.strip()) + (
+        f'\n""" # BEGIN PROMPT\n{starter}\n"""; # END PROMPT')
     public = _test("public", check, answers, args, kwargs, hidden=False)
-    hidden = [_test(f"hidden_{k}", check, answers, args, kwargs + [f"{key}={value!r}" for key, value in extra.items()],
-                    hidden=True) for k, extra in enumerate(HIDDEN.get(check, []), start=1)]
+    name = exercise["label"].removeprefix("ex-")
+    parameters = inspect.signature(getattr(relnb.checks, check)).parameters
+    passed = {kw.arg for kw in call.keywords}
+    hidden = []
+    for k, extra in enumerate(HIDDEN.get(name, []), start=1):
+        keywords = [f"{key}={value}" for key, value in extra.items() if key in parameters and key not in passed]
+        rebound = [f"{key} = {value}" for key, value in extra.items() if not (key in parameters and key not in passed)]
+        hidden.append(_test(f"hidden_{k}", check, answers, args, kwargs + keywords, hidden=True, rebound=rebound))
     title = exercise["title"].split(") ", 1)[1]
     text = (f"**{exercise['label']}** ({GRADE.match(exercise['title'])[1]}, {points(exercise)} "
             f"point{'s' if points(exercise) > 1 else ''}). *{title}*\n\n" + _plain(exercise["body"]))
-    return {"name": exercise["label"].removeprefix("ex-"), "points": points(exercise), "text": text,
-            "solution": solution, "tests": [public, *hidden], "check": check, "answers": answers,
-            "hidden": len(hidden)}
+    return {"name": name, "points": points(exercise), "text": text, "solution": solution,
+            "tests": [public, *hidden], "check": check, "answers": answers, "hidden": len(hidden),
+            "call": f"relnb.checks.{check}({', '.join(args + kwargs)})", "instances": HIDDEN.get(name, [])}
 
 
 def _plain(markdown: str) -> str:
@@ -223,18 +284,18 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\{[\w:-]+\}`([^`]*)`", r"`\1`", markdown)
 
 
-def _test(name: str, check: str, answers: list[str], args: list[str], kwargs: list[str], *, hidden: bool) -> str:
-    """An exception-based Otter test: the check's feedback is the failure message."""
-    params = ", ".join(["relnb", *answers, "env"])
+def _test(name: str, check: str, answers: list[str], args: list[str], kwargs: list[str], *, hidden: bool,
+          rebound: list[str] = ()) -> str:
+    """An exception-based Otter test: the check's feedback is the failure message; ``rebound``: another instance."""
+    params = ", ".join(["relnb", *dict.fromkeys(answers), "env"])
     call = ", ".join(args + kwargs)
     head = f'""" # BEGIN TEST CONFIG\nhidden: {str(hidden).lower()}\n""" # END TEST CONFIG\n' if hidden else ""
-    body = textwrap.dedent(f"""\
-        def test_{name}({params}):
-            globals().update(env)  # the instance's data, as in the student's notebook
-            feedback = relnb.checks.{check}({call})
-            assert feedback.passed, feedback.message
-        """)
-    return head + body
+    lines = [f"def test_{name}({params}):",
+             "    globals().update(env)  # the instance's data, as in the student's notebook",
+             *(f"    {line}  # another instance" for line in rebound),
+             f"    feedback = relnb.checks.{check}({call})",
+             "    assert feedback.passed, feedback.message"]
+    return head + "\n".join(lines) + "\n"
 
 
 CONFIG = """\
@@ -266,8 +327,8 @@ def master_notebook(chapter: str) -> tuple[nbformat.NotebookNode, list[dict]]:
     cells = [raw(CONFIG.format(name=chapter)),
              md(f"# Assignment: {title}\n\nThe computational exercises of the chapter *{title}*, graded by "
                 "Otter-Grader. Run the cells in order; each question's cell ends with a check that explains "
-                "in words what is right or wrong. An answer that is a function is also graded, by hidden tests, "
-                "on other instances than the one shown: compute, do not tabulate."),
+                "in words what is right or wrong. Your answers are functions of the exercise's instance; hidden "
+                "tests also grade them on other instances than the one shown: compute, do not tabulate."),
              *(code(s) for s in setup_cells(nb, exercise_cells))]
     for q in questions:
         cells += [raw(f"# BEGIN QUESTION\nname: {q['name']}\npoints: {q['points']}"), md(q["text"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 import pytest
@@ -172,6 +173,11 @@ def test_check_bernstein_schmidt() -> None:
     assert "swapped" in swapped.message
     assert "No entry for n = 8" in checks.check_bernstein_schmidt(right, soft_order, x, w, degrees=(4, 8)).message
     assert "dict" in checks.check_bernstein_schmidt([1, 2], soft_order, x, w).message
+    # the exercise's side: a smooth relation has too low a numerical rank for 18 singular pairs on 300 nodes
+    smooth = partial(soft_order, beta=4.0)
+    x300, w300 = quadrature.uniform(300)
+    with pytest.raises(ValueError, match="reference Schmidt expansion"):
+        checks.check_bernstein_schmidt(right, smooth, x300, w300)
 
 
 # --- Chapter D ----------------------------------------------------------------------------------

@@ -296,17 +296,14 @@ def _spoiled(reference: object) -> Any:
     return st.tuples(bad, st.integers(0, 10**6)).map(lambda pair: spoil(reference, *pair))
 
 
-@pytest.mark.parametrize("name", sorted(CHECKS))
-def test_check_never_raises_on_any_answer(name: str) -> None:
-    """Every check, any answer in any position: Feedback in words, never an exception, never a pass for complex or
-    non-finite values (also when a student's function returns them)."""
+def _probe_any_answer(name: str, args: tuple[Any, ...], answers: dict[int, str], kwargs: dict[str, Any]) -> None:
+    """Hypothesis: any answer in any answer position of ``check(*args, **kwargs)``, and the reference spoiled."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
     from relnb import checks
 
     check = getattr(checks, name)
-    args, answers, kwargs = CHECKS[name]
 
     @settings(max_examples=40, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -326,3 +323,51 @@ def test_check_never_raises_on_any_answer(name: str) -> None:
                 f"{name} passed a complex or non-finite answer {answer!r}")
 
     probe()
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_check_never_raises_on_any_answer(name: str) -> None:
+    """Every check, any answer in any position: Feedback in words, never an exception, never a pass for complex or
+    non-finite values (also when a student's function returns them)."""
+    args, answers, kwargs = CHECKS[name]
+    _probe_any_answer(name, args, answers, kwargs)
+
+
+def _as_function_of(instance: tuple[Any, ...], value: object) -> Callable[..., object]:
+    """The reference answer as the function of the instance an assignment asks for."""
+    def answer(*args: object) -> object:
+        if args != instance:
+            raise TypeError(f"called on {args!r}, not on the instance {instance!r}")
+        return value
+    answer.returns = value  # type: ignore[attr-defined]
+    return answer
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_check_of_answers_that_are_functions_of_the_instance(name: str) -> None:
+    """The assignments' form, ``check(f, ..., instance=(...))``: the right function passes; a value where a function
+    is asked, a function that fails or returns None, an unanswered instance, and any answer at all (hypothesis) get
+    feedback in words, never an exception, never a pass for complex or non-finite values."""
+    from relnb import checks
+
+    check = getattr(checks, name)
+    args, answers, kwargs = CHECKS[name]
+    instance = (3, 0.25)
+    right = list(args)
+    for i in answers:
+        right[i] = _as_function_of(instance, args[i])
+    assert check(*right, **kwargs, instance=instance).passed
+    position = min(answers)
+    cases = {"should be a function (of the exercise's instance": 0.5 if callable(args[position]) else args[position],
+             "failed: ZeroDivisionError": lambda *a: 1 / 0,
+             "returns None": lambda *a: None, "No answer yet": None}
+    for words, answer in cases.items():
+        call = list(right)
+        call[position] = answer
+        feedback = check(*call, **kwargs, instance=instance)
+        assert not feedback.passed and words in feedback.message, f"{name}: {words!r} not in {feedback.message!r}"
+    feedback = check(*right, **kwargs, instance=(3, None))  # e.g. a hand answer the functions receive, unset
+    assert not feedback.passed and "No answer yet" in feedback.message
+    with pytest.raises(ValueError, match="instance must be a tuple"):  # the exercise's side: raised
+        check(*right, **kwargs, instance=3)
+    _probe_any_answer(name, tuple(right), answers, {**kwargs, "instance": instance})

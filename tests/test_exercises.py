@@ -72,3 +72,18 @@ def test_syllabus_counts_the_assignments_questions_points_and_tests() -> None:
         row = (f"| {{doc}}`{chapter}` | {len(questions)} | {sum(q['points'] for q in questions)} | "
                f"{sum(len(q['tests']) - q['hidden'] for q in questions)} | {sum(q['hidden'] for q in questions)} |")
         assert row in syllabus, f"syllabus: the assignments table should have the row {row}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_assignment_question_has_hidden_tests_on_other_instances(chapter: str) -> None:
+    """Each computational exercise's answer is graded on other instances (make_assignments.HIDDEN), so that a value
+    copied from the book's instance fails (tests/test_assignments.py grades that with otter)."""
+    for e in make_assignments.computational(BOOK / f"{chapter}.ipynb"):
+        q = make_assignments.question(e)
+        assert q["hidden"] >= 1, f"{q['name']}: no hidden test in make_assignments.HIDDEN"
+        for test in q["tests"][1:]:
+            assert "# another instance" in test or q["call"] not in test, (
+                f"{q['name']}: a hidden test repeats the public instance")
+    unknown = set(make_assignments.HIDDEN) - {
+        e["label"].removeprefix("ex-") for c in CHAPTERS for e in make_assignments.computational(BOOK / f"{c}.ipynb")}
+    assert not unknown, f"HIDDEN names no exercise: {unknown}"

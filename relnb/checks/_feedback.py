@@ -6,6 +6,9 @@ mathematics.  It reads the student's answer with ``as_number``, ``as_index``, ``
 malformed, and it raises ``Wrong`` itself for a wrong answer.  The decorator ``answer_check``
 
 - returns "No answer yet" when an answer is ``None`` (the starter cells assign ``None``),
+- with the keyword ``instance=(...)`` (every decorated check takes it), asks for answers that are *functions* of
+  the exercise's instance: it calls each answer on ``*instance`` (with ``call_answer``) and checks what they return,
+  so that a grader can ask the same function about other instances (other sizes, seeds, parameters),
 - turns ``Wrong`` into ``Feedback(False, message)``,
 - turns any other exception raised while the answer is handled into a ``Feedback`` that names it,
 
@@ -111,6 +114,13 @@ def answer_check(name: str, *answers: str) -> Callable[[Callable[P, Feedback]], 
     Not yet. Your sum should be a number; got 'three'.
     >>> check_sum(3).passed
     True
+    >>> check_sum(lambda a, b: a + b, instance=(1, 2)).passed  # the answer as a function of the instance
+    True
+    >>> check_sum(lambda a, b: a * b, instance=(1, 2)).passed
+    False
+    >>> check_sum(3, instance=(1, 2))
+    Not yet. Your sum should be a function (of the exercise's instance, called on
+    (1, 2)); got 3.
     """
 
     def decorate(check: Callable[P, Feedback]) -> Callable[P, Feedback]:
@@ -120,10 +130,27 @@ def answer_check(name: str, *answers: str) -> Callable[[Callable[P, Feedback]], 
             raise TypeError(f"{check.__name__} has no parameters {missing}")
 
         @functools.wraps(check)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> Feedback:
+        def wrapper(*args: P.args, instance: tuple[object, ...] | None = None, **kwargs: P.kwargs) -> Feedback:
             bound = signature.bind(*args, **kwargs)
             if any(bound.arguments.get(a) is None for a in answers):
                 return _not_answered(name)
+            if instance is not None:
+                if not isinstance(instance, tuple | list):
+                    raise ExerciseError(f"instance must be a tuple of the answer functions' arguments; "
+                                        f"got {instance!r:.60}")
+                if any(v is None for v in instance):  # e.g. a hand answer the answer functions receive
+                    return _not_answered("answers")
+                try:
+                    for a in answers:
+                        what = name if len(answers) == 1 else f"{name} ({a})"
+                        f = bound.arguments[a]
+                        if not callable(f):
+                            raise Wrong(f"Your {what} should be a function (of the exercise's instance, called "
+                                        f"on {_show(instance)}); got {f!r:.60}.")
+                        bound.arguments[a] = call_answer(f, f"the function giving your {what}", *instance)
+                except Wrong as verdict:  # a sentence: its first letter capital
+                    return Feedback(False, verdict.message[:1].upper() + verdict.message[1:])
+                args, kwargs = bound.args, bound.kwargs  # type: ignore[assignment]
             try:
                 return check(*args, **kwargs)
             except NotAnswered as missing_answer:
@@ -135,9 +162,21 @@ def answer_check(name: str, *answers: str) -> Callable[[Callable[P, Feedback]], 
             except Exception as error:  # the contract: a student's answer never makes a check raise
                 return Feedback(False, f"Your {name} could not be checked: {type(error).__name__}: {error}")
 
+        keyword = inspect.Parameter("instance", inspect.Parameter.KEYWORD_ONLY, default=None,
+                                    annotation="tuple | None")
+        params = list(signature.parameters.values())
+        at = next((i for i, p in enumerate(params) if p.kind is inspect.Parameter.VAR_KEYWORD), len(params))
+        wrapper.__signature__ = signature.replace(parameters=[*params[:at], keyword, *params[at:]])  # type: ignore
         return wrapper
 
     return decorate
+
+
+def _show(instance: tuple[object, ...] | list[object]) -> str:
+    """The instance in a few words: arrays by their shape."""
+    parts = [f"an array of shape {np.shape(v)}" if isinstance(v, np.ndarray) and v.size > 4 else f"{v!r:.40}"
+             for v in instance]
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
 def worst_entry(approx: NDArray[np.float64], target: NDArray[np.float64]) -> tuple[int, int, float]:

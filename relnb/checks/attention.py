@@ -3,7 +3,7 @@ r"""Answer checks of Chapter E, *Attention as retrieval*."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -20,7 +20,10 @@ __all__ = [
 
 
 @answer_check("temperatures (a dict {n: beta})", "answers")
-def check_min_beta(answers: Mapping[int, float] | None, gap: float, eps: float, *, rtol: float = 1e-6) -> Feedback:
+def check_min_beta(
+    answers: Mapping[int, float] | None, gap: float, eps: float, *, sizes: Sequence[int] | None = None,
+    rtol: float = 1e-6,
+) -> Feedback:
     r"""Check :math:`\beta_{\min}(n, g, \varepsilon) = \frac1g \log\frac{(n-1)(1-\varepsilon)}{\varepsilon}` per ``n``.
 
     Examples
@@ -29,8 +32,15 @@ def check_min_beta(answers: Mapping[int, float] | None, gap: float, eps: float, 
     True
     >>> check_min_beta({10: 100 * np.log(10 * 99)}, 0.01, 0.01).message[:40]
     'For n = 10 your beta 689.8 uses n keys c'
+    >>> check_min_beta({10: 100 * np.log(9 * 99)}, 0.01, 0.01, sizes=(10, 20)).message[:36]
+    'Give beta_min for n = 10, 20 exactly'
     """
     answers = as_mapping(answers, "a dict {n: beta} of your temperatures")
+    if sizes is not None:  # the exercise's numbers of keys, all of them and no others
+        wanted, given = sorted(int(n) for n in sizes), sorted(answers, key=repr)
+        if len(answers) != len(wanted) or any(n not in answers for n in wanted):
+            raise Wrong(f"Give beta_min for n = {', '.join(map(str, wanted))} exactly; your dict has the keys "
+                        f"{given!r:.80}.")
     for key, answer in answers.items():
         n = as_index(key, f"number of keys {key!r}")
         if n < 2:

@@ -65,21 +65,37 @@ _FILM_UTILITY = (3, 2, 0, 2, 3, 1)  # the critic's ranking of ex-debreu-hand-uti
 
 
 @answer_check("matrix and utility", "matrix", "utility")
-def check_film_ranking(matrix: ArrayLike | None, utility: ArrayLike | None) -> Feedback:
-    r"""Check the relation matrix and utility of the six films of the exercise "A utility by hand".
+def check_film_ranking(
+    matrix: ArrayLike | None, utility: ArrayLike | None, *, classes: Sequence[Sequence[int]] | None = None,
+) -> Feedback:
+    r"""Check the relation matrix and utility of a critic's ranking of films (the exercise "A utility by hand").
 
-    ``matrix[i][j]`` is 1 when film ``i`` ≼ film ``j`` (film ``j`` is at least as good).
+    ``matrix[i][j]`` is 1 when film ``i`` ≼ film ``j`` (film ``j`` is at least as good).  ``classes`` is the
+    ranking, as classes of equally good films from the worst to the best (films :math:`0, \dots, n - 1`); by
+    default the six films of the exercise.  With ``instance=(classes,)`` the answers are functions of the
+    classes.
 
     Examples
     --------
     >>> check_film_ranking(np.ones((6, 6)), [0] * 6)
     Not yet. Entry (0, 1) of your matrix is 1, but film 0 is strictly better than
     film 1, so 0 ≼ 1 fails.
+    >>> check_film_ranking([[1, 1], [0, 1]], [0, 1], classes=[[0], [1]]).passed
+    True
     """
-    truth = Preorder.from_utility(list(_FILM_UTILITY))
+    if classes is None:
+        truth = Preorder.from_utility(list(_FILM_UTILITY))
+    else:
+        films = [f for c in classes for f in c]
+        if not films or sorted(films) != list(range(len(films))) or any(not c for c in classes):
+            raise ExerciseError(f"classes must split the films 0, ..., n - 1 into non-empty classes; got {classes!r}")
+        rank = {f: k for k, c in enumerate(classes) for f in c}
+        truth = Preorder.from_utility([rank[f] for f in range(len(films))])
+    n = truth.relation.shape[0]
     r = as_array(matrix, "matrix", ndim=2)
-    if r.shape != (6, 6):
-        return Feedback(False, f"The matrix should be 6 x 6 (one row and one column per film); got shape {r.shape}.")
+    if r.shape != (n, n):
+        return Feedback(False, f"The matrix should be {n} x {n} (one row and one column per film); got shape "
+                               f"{r.shape}.")
     if not np.isin(r, (0, 1)).all():
         return Feedback(False, "Every entry of the matrix should be 0 or 1 (or False/True).")
     wrong = np.argwhere(r.astype(bool) != truth.relation)
