@@ -9,11 +9,16 @@ set before these libraries load, so it cannot be set from here.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import numbers
 import os
+import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
 
 import numpy as np
-import torch
 
 from relnb._validation import check_int
 
@@ -30,7 +35,9 @@ def start_chapter(seed: int = 0) -> np.random.Generator:
     Seeds torch's global generator, fixes torch's intra-op thread count
     (``RELNB_THREADS``, default 1: large reductions are summed in the same
     order on every run), sets numpy's print precision to 6 significant digits,
-    and applies the book's figure style.
+    and applies the book's figure style.  If torch is not loaded yet, the seed
+    and the thread count are applied the moment it is imported (a chapter
+    that trains nothing never pays torch's import time).
 
     Parameters
     ----------
@@ -51,13 +58,47 @@ def start_chapter(seed: int = 0) -> np.random.Generator:
     threads = os.environ.get(THREADS_VARIABLE, "1")
     if not (threads.isascii() and threads.isdigit()) or int(threads) < 1:
         raise ValueError(f"{THREADS_VARIABLE} must be a positive integer; got {threads!r}")
-    torch.set_num_threads(int(threads))
-    torch.manual_seed(seed)
+    _torch_settings[:] = [seed, int(threads)]
+    if "torch" in sys.modules:
+        _apply_torch_settings(sys.modules["torch"])
+    elif not any(isinstance(finder, _SeedTorchOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _SeedTorchOnImport())
     np.set_printoptions(precision=6, suppress=True)
     from relnb.plotting import use_book_style  # matplotlib loads with the first chapter, not with `import relnb`
 
     use_book_style()
     return np.random.default_rng(seed)
+
+
+#: The [seed, thread count] of the latest ``start_chapter``, applied to torch now or when it is imported.
+_torch_settings: list[int] = []
+
+
+def _apply_torch_settings(torch: ModuleType) -> None:
+    seed, threads = _torch_settings
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+
+
+class _SeedTorchOnImport(importlib.abc.MetaPathFinder):
+    """Import hook: when ``torch`` is first imported, apply the chapter's seed and thread count to it."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: ModuleType | None = None) -> ModuleSpec | None:
+        if fullname != "torch":
+            return None
+        sys.meta_path.remove(self)  # once: the spec itself comes from the other finders
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            load(module)
+            _apply_torch_settings(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]  # this spec's loader only
+        return spec
 
 
 def glue(name: str, value: float, *, digits: int = 6, display: bool = False) -> None:

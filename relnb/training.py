@@ -319,7 +319,9 @@ def fit_relation(
                 solve()
                 checkpoint("readout")
             if steps:
-                adam = torch.optim.Adam(params, lr=lr)
+                # foreach: the multi-tensor Adam, the same arithmetic per element as the default single-tensor
+                # loop on CPU (bit for bit: tests/test_inner_product.py), about 10 % less time per step here
+                adam = torch.optim.Adam(params, lr=lr, foreach=True)
                 schedule = torch.optim.lr_scheduler.CosineAnnealingLR(adam, T_max=steps)
                 for _ in range(steps):
                     adam.zero_grad()

@@ -21,6 +21,14 @@ def test_total_variation_of_brownian_eigenfunctions() -> None:
         # the grid misses the peaks by at most (pi k h)^2 / 2 per peak, h = 5e-5
         tv = bounds.total_variation(lambda t, k=k: closed.eigenfunctions(t)[:, k], 0.0, 1.0)
         assert tv == pytest.approx(math.sqrt(2) * (2 * k + 1), rel=1e-7)
+    # all six at once: the same numbers, bit for bit (the Gaussian's 40 Hermite functions in chapter B)
+    together = bounds.total_variation(closed.eigenfunctions, 0.0, 1.0)
+    gauss = mercer.gaussian_expansion(12, lengthscale=0.5)
+    alone = [bounds.total_variation(lambda t, k=k: gauss.eigenfunctions(t)[:, k], -9.0, 9.0, grid=3001)
+             for k in range(12)]
+    assert together.shape == (6,) and together.tolist() == [
+        bounds.total_variation(lambda t, k=k: closed.eigenfunctions(t)[:, k], 0.0, 1.0) for k in range(6)]
+    assert bounds.total_variation(gauss.eigenfunctions, -9.0, 9.0, grid=3001).tolist() == alone
 
 
 def test_step_network_evaluates_its_formula() -> None:
@@ -102,6 +110,9 @@ def test_epsilon_squared_scaling() -> None:
         (lambda: bounds.total_variation(np.sin, 0.0, math.inf), "high must be a finite real number"),
         (lambda: bounds.total_variation(lambda t: np.where(t > 0.5, t, np.inf), 0.0, 1.0), "f must be finite on"),
         (lambda: bounds.total_variation(lambda t: t[:3], 0.0, 1.0), "f must map an array of shape"),
+        (lambda: bounds.total_variation(lambda t: t[:, None, None], 0.0, 1.0), "f must map an array of shape"),
+        (lambda: bounds.maurey_network(lambda t: t[:, None], 0.0, 1.0, 4, np.random.default_rng(0)),
+         "f must map an array of shape"),
         (lambda: bounds.maurey_network(np.sin, 0.0, 1.0, 0, np.random.default_rng(0)), "units must be >= 1"),
         (lambda: bounds.maurey_network(np.sin, 0.0, 1.0, 2, 0), "rng must be a numpy.random.Generator"),
         (lambda: bounds.maurey_variance(np.sin, 0.0, 1.0, [0.5, 2.0], [0.5, 0.5]), r"nodes\[1\] = 2"),
@@ -153,6 +164,31 @@ def test_smoothed_staircase_tends_to_the_staircase_bound() -> None:
     errors = [np.abs(SINE(x) - g.smooth(x, s)).max() for s in (3.0, 1e2, 1e4)]
     assert errors[0] > math.sqrt(2) / 8 + 0.05  # too gentle: the tanh tails spill over the ends
     assert errors[-1] <= math.sqrt(2) / 8 + 1e-3  # a steep one is within the staircase's error
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), units=st.integers(1, 40), points=st.integers(1, 300),
+       sharpness=st.sampled_from([0.3, 3.0, 40.0, 1e3, 1e5]))
+def test_smooth_and_certified_bound_agree_with_the_dense_formulas(seed: int, units: int, points: int,
+                                                                  sharpness: float) -> None:
+    # smooth() and certified_sup_error() evaluate a unit only within 25 / s of a point; against the definitions
+    # summed over every unit (unsorted thresholds, repeated ones, points outside their range)
+    rng = np.random.default_rng(seed)
+    thresholds = np.round(rng.uniform(-0.5, 1.5, size=units), 2)  # rounded: some coincide
+    g = bounds.StepNetwork(bias=rng.normal(), weights=rng.normal(size=units), thresholds=thresholds)
+    x = np.sort(rng.uniform(-1.0, 2.0, size=points))
+    dense = g.bias + (1 + np.tanh(sharpness * (x[:, None] - thresholds[None, :]))) / 2 @ g.weights
+    # the two sums differ only in the order of the additions: a few units in the last place of sum |c_k| + |b|
+    scale = np.abs(g.weights).sum() + abs(g.bias)
+    assert np.abs(g.smooth(x, sharpness) - dense).max() <= 1e-14 * scale
+    grid = np.linspace(0.0, 1.0, 257)
+    left, right, t = grid[:-1, None], grid[1:, None], thresholds[None, :]
+    distance = np.where((left <= t) & (t <= right), 0.0, np.minimum(np.abs(t - left), np.abs(t - right)))
+    slope = 1.0 + sharpness / 2 * (np.cosh(np.minimum(sharpness * distance, 350.0)) ** -2 @ np.abs(g.weights))
+    error = np.abs(np.sin(grid) - (g.bias + (1 + np.tanh(sharpness * (grid[:, None] - t))) / 2 @ g.weights))
+    reference = np.max(np.maximum(error[:-1], error[1:]) + (grid[1] - grid[0]) / 2 * slope)
+    bound = bounds.certified_sup_error(np.sin, g, 0.0, 1.0, sharpness=sharpness, derivative_bound=1.0, grid=257)
+    assert reference - 1e-14 * scale <= bound <= reference + 1e-12 * scale
 
 
 @pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), "0.1"])

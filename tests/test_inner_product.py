@@ -65,6 +65,29 @@ def test_fit_is_deterministic_and_decreases_the_loss() -> None:
     assert math.isnan(h1.validation_l2) and repr(h1).startswith("FitHistory(adam_steps=150, lbfgs_steps=")
 
 
+def test_multi_tensor_adam_is_the_single_tensor_adam_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # fit_relation asks for torch's multi-tensor Adam (foreach=True, about twice as fast on CPU); the stored
+    # outputs were made with the default single-tensor loop: the two must take the same steps, to the last bit
+    x, w = quadrature.gaussian_legendre(30)
+    made, adam = {}, torch.optim.Adam
+    for foreach in (True, False):
+        if not foreach:
+            # the reference: torch's default Adam on CPU (the single-tensor loop) with the same learning rate
+            monkeypatch.setattr(torch.optim, "Adam", lambda params, lr, **_: adam(params, lr=lr, foreach=False))
+        for name, model, readout in (
+            ("symmetric", SymmetricInnerProduct(MLP(1, 3, width=16, seed=1)), "gradient"),
+            ("asymmetric", AsymmetricInnerProduct(MLP(1, 2, width=8, seed=0), MLP(1, 2, width=8, seed=1)), "gradient"),
+            ("retrieval", retrieval_model(), "gradient"),
+            ("projected", SymmetricInnerProduct(MLP(1, 3, width=16, seed=2)), "eckart_young"),
+        ):
+            _, history = fit_relation(model, neg_squared_distance if name == "asymmetric" else GAUSS, x, w,
+                                      steps=120, lbfgs_steps=5, readout=readout)
+            made[name, foreach] = (history.adam_loss, history.lbfgs_loss, model.relation(x))
+    for name in ("symmetric", "asymmetric", "retrieval", "projected"):
+        (a1, l1, r1), (a0, l0, r0) = made[name, True], made[name, False]
+        assert a1 == a0 and l1 == l0 and np.array_equal(r1, r0), name
+
+
 def test_new_keywords_leave_the_default_training_unchanged() -> None:
     x, w = quadrature.uniform(20)
     m1 = SymmetricInnerProduct(MLP(1, 2, width=8, seed=0))

@@ -60,3 +60,28 @@ def test_glue_with_myst_nb_passes_the_rounded_value(monkeypatch: pytest.MonkeyPa
     monkeypatch.setitem(sys.modules, "myst_nb", fake)
     glue("x", 0.49984372557830525)
     assert seen == [("x", 0.499844, False)]
+
+
+def test_torch_imported_after_start_chapter_gets_the_seed_and_threads() -> None:
+    # a fresh interpreter: start_chapter does not load torch, and the seed and thread count of its latest call
+    # reach torch when it is imported (the chapters that train nothing skip torch's import time)
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, relnb\n"
+        "relnb.start_chapter(seed=5)\n"
+        "relnb.start_chapter(seed=7)\n"
+        "from relnb import bench, debreu, glue, mercer, plotting, preorder\n"
+        "assert 'torch' not in sys.modules\n"
+        "import torch\n"
+        "drawn = torch.rand(3).tolist()\n"
+        "torch.manual_seed(7)\n"
+        "assert drawn == torch.rand(3).tolist(), drawn\n"
+        "assert torch.get_num_threads() == 2, torch.get_num_threads()\n"
+        "assert sum(type(f).__name__ == '_SeedTorchOnImport' for f in sys.meta_path) == 0\n"
+    )
+    env = {**os.environ, "RELNB_THREADS": "2"}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
