@@ -137,10 +137,29 @@ def glue(name: str, value: float, *, digits: int = 6, display: bool = False) -> 
         if not np.isfinite(number):
             raise ValueError(f"glue {name!r}: value must be finite; got {number}")
         glued = float(f"{number:.{digits}g}")
-    try:
-        from myst_nb import glue as myst_glue  # the book build's glue; readers may not have it
-    except ImportError:
+    if importlib.util.find_spec("myst_nb") is None:  # the book build's glue; readers may not have it
         if display:  # outside the book build (Colab, a plain pip install): show the value, store nothing
             print(f"{name} = {glued}")
         return
-    myst_glue(name, glued, display=display)
+    _publish_glue(name, glued, display)
+
+
+#: ``myst_nb.ext.glue.GLUE_PREFIX``: the mime-type prefix of a glued output that is stored but not shown.
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def _publish_glue(name: str, value: object, display: bool) -> None:
+    """Publish ``value`` as myst-nb's ``glue`` does, without importing ``myst_nb.ext.glue``.
+
+    That module imports nbformat for the book builder's side, and nbformat imports jsonschema, whose format
+    checker compiles 39 grammars on import: 1.1-1.3 s in every chapter's kernel for five lines of protocol (a
+    display bundle under ``GLUE_PREFIX`` with ``scrapbook`` metadata).  ``tests/test_reproducibility.py`` holds
+    these lines to myst-nb's: the same calls to IPython's ``display`` for the same arguments.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    ipy_display({prefix + key: data for key, data in bundle.items()}, raw=True, metadata=metadata)

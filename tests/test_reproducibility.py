@@ -49,17 +49,23 @@ def test_glue_without_myst_nb_degrades_gracefully(monkeypatch: pytest.MonkeyPatc
         glue("bad", float("nan"))  # bad input still fails loudly
 
 
-def test_glue_with_myst_nb_passes_the_rounded_value(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
+@pytest.mark.parametrize("display", [False, True])
+def test_glue_publishes_what_myst_nb_glue_publishes(monkeypatch: pytest.MonkeyPatch, display: bool) -> None:
+    """relnb's glue skips myst_nb.ext.glue's slow import; its output must stay myst-nb's, call for call."""
+    import IPython.display
+    import myst_nb.ext.glue
 
     from relnb.reproducibility import glue
 
-    seen: list[tuple[str, object, bool]] = []
-    fake = types.SimpleNamespace(glue=lambda name, value, display: seen.append((name, value, display)))
-    monkeypatch.setitem(sys.modules, "myst_nb", fake)
-    glue("x", 0.49984372557830525)
-    assert seen == [("x", 0.499844, False)]
+    calls: list[tuple[tuple, dict]] = []
+    record = lambda *args, **kwargs: calls.append((args, kwargs))  # noqa: E731
+    monkeypatch.setattr(myst_nb.ext.glue, "ipy_display", record)
+    monkeypatch.setattr(IPython.display, "display", record)
+    glue("x", 0.49984372557830525, display=display)  # rounded to 6 significant digits first
+    myst_nb.ext.glue.glue("x", 0.499844, display=display)
+    assert len(calls) == 2 and calls[0] == calls[1]
+    bundle = calls[0][0][0]
+    assert bundle == {("" if display else myst_nb.ext.glue.GLUE_PREFIX) + "text/plain": "0.499844"}
 
 
 def test_torch_imported_after_start_chapter_gets_the_seed_and_threads() -> None:
