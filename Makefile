@@ -124,7 +124,7 @@ bench: $(STAMP)  ## benchmarks -> book/data/bench.json: trained vs optimum, base
 bench-check: $(STAMP)  ## make bench --quick twice into a temporary folder: identical numbers, read as the page reads them
 	$(PY) benchmarks/check.py
 
-timings: $(STAMP) $(MATHJAX)  ## wall times of every notebook and of each part of make test -> book/data/timings.json (~7 min)
+timings: $(STAMP) $(MATHJAX)  ## wall times of every notebook and of each part of make test -> book/data/timings.json (~17 min)
 	$(PY) benchmarks/timings.py --out book/data/timings.json
 
 student: $(STAMP) $(MATHJAX)  ## the student edition: no solutions (HTML in _build/student/html, notebooks in _build/student/notebooks)

@@ -251,7 +251,7 @@ def mercer_problem(name: str) -> MercerProblem:
     - ``"gaussian4"``: :math:`e^{-\|x-y\|^2/(2\ell^2)}` under :math:`N(0, I_4)`, :math:`\ell` =
       :data:`LENGTHSCALE`, with the closed-form tensor expansion (:func:`relnb.mercer.gaussian_tensor_expansion`).
       Its levels :math:`n \le 10` (1001 terms) enter the error, levels :math:`n \le 8` (495 terms; the rest
-      weighs 3.6 % of :math:`\tau_{32}^2`) the training target.  Trained on :math:`2^{14}` scrambled Sobol'
+      weighs 3.4 % of :math:`\tau_{32}^2`) the training target.  Trained on :math:`2^{14}` scrambled Sobol'
       points (seed 0, :func:`relnb.quadrature.sobol_normal`); validated on four independent replicates of
       :math:`2^{14}` (seeds 1 to 4).
     - ``"gaussian2"``: the same kernel under :math:`N(0, I_2)`, levels :math:`n \le 13` (105 terms) in the error
